@@ -1,0 +1,108 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+/// One settings list applied to every Swift target (Swift 6 language mode is the tools default).
+let swiftSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("InternalImportsByDefault"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+]
+
+let package = Package(
+    name: "KisiIdentity",
+    platforms: [.macOS(.v15)],
+    products: [
+        .library(name: "SAMLCore", targets: ["SAMLCore"]),
+        .library(name: "SCIMCore", targets: ["SCIMCore"]),
+        .library(name: "DirectoryImport", targets: ["DirectoryImport"]),
+        .library(name: "Licensing", targets: ["Licensing"]),
+        .executable(name: "kisi-identity", targets: ["KisiIdentityCLI"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
+        .package(url: "https://github.com/apple/swift-certificates", from: "1.21.1"),
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
+    ],
+    targets: [
+        // MARK: C system libraries (see ../shared/notes/xmlsec.md for the traps these shims avoid)
+        .systemLibrary(
+            name: "CLibXML2",
+            pkgConfig: "libxml-2.0",
+            providers: [.apt(["libxml2-dev"])]
+        ),
+        .systemLibrary(
+            name: "CXMLSec",
+            pkgConfig: "xmlsec1-openssl",
+            providers: [.apt(["libxmlsec1-dev", "libssl-dev"])]
+        ),
+
+        // MARK: Libraries
+        .target(
+            name: "SAMLCore",
+            dependencies: [
+                "CLibXML2",
+                "CXMLSec",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
+                .product(name: "X509", package: "swift-certificates"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "SCIMCore",
+            dependencies: [
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "DirectoryImport",
+            dependencies: [
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "Licensing",
+            dependencies: [
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+
+        // MARK: Command-line tool
+        .executableTarget(
+            name: "KisiIdentityCLI",
+            dependencies: [
+                "SAMLCore",
+                "SCIMCore",
+                "DirectoryImport",
+                "Licensing",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+
+        // MARK: Tests
+        .testTarget(
+            name: "SAMLCoreTests",
+            dependencies: ["SAMLCore", .product(name: "Logging", package: "swift-log")],
+            exclude: ["Fixtures"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(name: "SCIMCoreTests", dependencies: ["SCIMCore"], swiftSettings: swiftSettings),
+        .testTarget(name: "DirectoryImportTests", dependencies: ["DirectoryImport"], swiftSettings: swiftSettings),
+        .testTarget(name: "LicensingTests", dependencies: ["Licensing"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "KisiIdentityCLITests",
+            dependencies: ["KisiIdentityCLI"],
+            swiftSettings: swiftSettings
+        ),
+    ]
+)

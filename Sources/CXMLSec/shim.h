@@ -1,0 +1,78 @@
+#ifndef KISI_CXMLSEC_SHIM_H
+#define KISI_CXMLSEC_SHIM_H
+
+/*
+ * SwiftPM drops every -D flag pkg-config returns, but xmlsec's headers depend on them: without
+ * XMLSEC_NO_SIZE_T, xmlSecSize is size_t instead of unsigned int and every struct read from Swift has
+ * the wrong layout. They are restated here, exactly as `pkg-config --cflags xmlsec1-openssl` prints
+ * them on Debian 12 (xmlsec1 1.2.37). `kisi_xmlsec_check_layout()` lets a test prove they took effect.
+ */
+#define XMLSEC_CRYPTO_OPENSSL 1
+#define XMLSEC_NO_SIZE_T 1
+#define XMLSEC_NO_CRYPTO_DYNAMIC_LOADING 1
+#define XMLSEC_NO_GOST 1
+#define XMLSEC_NO_GOST2012 1
+#define XMLSEC_OPENSSL3_ENGINES 1
+#define __XMLSEC_FUNCTION__ __func__
+
+#include <libxml/xmlversion.h>
+#undef LIBXML_ICU_ENABLED
+
+#include <libxml/tree.h>
+#include <libxml/parser.h>
+#include <libxml/valid.h>
+
+#include <xmlsec/xmlsec.h>
+#include <xmlsec/version.h>
+#include <xmlsec/xmltree.h>
+#include <xmlsec/xmldsig.h>
+#include <xmlsec/xmlenc.h>
+#include <xmlsec/keys.h>
+#include <xmlsec/keysmngr.h>
+#include <xmlsec/keyinfo.h>
+#include <xmlsec/transforms.h>
+#include <xmlsec/templates.h>
+#include <xmlsec/errors.h>
+#include <xmlsec/io.h>
+#include <xmlsec/parser.h>
+#include <xmlsec/crypto.h>
+#include <xmlsec/openssl/app.h>
+#include <xmlsec/openssl/crypto.h>
+
+typedef unsigned int kisi_xmlSecSize;
+
+/* Struct sizes as this translation unit sees them; tests compare them with the library's expectations. */
+static inline size_t kisi_xmlsec_dsig_ctx_size(void) { return sizeof(xmlSecDSigCtx); }
+static inline int kisi_xmlsec_size_is_uint(void) { return sizeof(xmlSecSize) == sizeof(unsigned int); }
+/* xmlSecCheckVersion is a macro over xmlSecCheckVersionExt. */
+static inline int kisi_xmlsec_check_version(void) { return xmlSecCheckVersion(); }
+
+/* Transform and key-data ids are macros over ...GetKlass() functions. */
+static inline xmlSecTransformId kisi_transform_enveloped(void) { return xmlSecTransformEnvelopedId; }
+static inline xmlSecTransformId kisi_transform_excl_c14n(void) { return xmlSecTransformExclC14NId; }
+static inline xmlSecTransformId kisi_transform_excl_c14n_comments(void) { return xmlSecTransformExclC14NWithCommentsId; }
+static inline xmlSecTransformId kisi_transform_sha256(void) { return xmlSecOpenSSLTransformSha256GetKlass(); }
+static inline xmlSecTransformId kisi_transform_sha384(void) { return xmlSecOpenSSLTransformSha384GetKlass(); }
+static inline xmlSecTransformId kisi_transform_sha512(void) { return xmlSecOpenSSLTransformSha512GetKlass(); }
+static inline xmlSecTransformId kisi_transform_sha1(void) { return xmlSecOpenSSLTransformSha1GetKlass(); }
+static inline xmlSecTransformId kisi_transform_rsa_sha256(void) { return xmlSecOpenSSLTransformRsaSha256GetKlass(); }
+static inline xmlSecTransformId kisi_transform_rsa_sha384(void) { return xmlSecOpenSSLTransformRsaSha384GetKlass(); }
+static inline xmlSecTransformId kisi_transform_rsa_sha512(void) { return xmlSecOpenSSLTransformRsaSha512GetKlass(); }
+static inline xmlSecTransformId kisi_transform_rsa_sha1(void) { return xmlSecOpenSSLTransformRsaSha1GetKlass(); }
+static inline xmlSecTransformId kisi_transform_aes128_cbc(void) { return xmlSecOpenSSLTransformAes128CbcGetKlass(); }
+static inline xmlSecTransformId kisi_transform_aes192_cbc(void) { return xmlSecOpenSSLTransformAes192CbcGetKlass(); }
+static inline xmlSecTransformId kisi_transform_aes256_cbc(void) { return xmlSecOpenSSLTransformAes256CbcGetKlass(); }
+static inline xmlSecTransformId kisi_transform_aes128_gcm(void) { return xmlSecOpenSSLTransformAes128GcmGetKlass(); }
+static inline xmlSecTransformId kisi_transform_aes256_gcm(void) { return xmlSecOpenSSLTransformAes256GcmGetKlass(); }
+static inline xmlSecTransformId kisi_transform_rsa_oaep(void) { return xmlSecOpenSSLTransformRsaOaepGetKlass(); }
+static inline xmlSecTransformId kisi_transform_rsa_pkcs1(void) { return xmlSecOpenSSLTransformRsaPkcs1GetKlass(); }
+static inline xmlSecTransformId kisi_transform_des3_cbc(void) { return xmlSecOpenSSLTransformDes3CbcGetKlass(); }
+static inline xmlSecKeyDataId kisi_keydata_rsa(void) { return xmlSecOpenSSLKeyDataRsaGetKlass(); }
+static inline xmlSecKeyDataId kisi_keydata_aes(void) { return xmlSecOpenSSLKeyDataAesGetKlass(); }
+static inline xmlSecKeyDataId kisi_keydata_enc_key(void) { return xmlSecKeyDataEncryptedKeyGetKlass(); }
+static inline xmlSecKeyDataId kisi_keydata_retrieval_method(void) { return xmlSecKeyDataRetrievalMethodGetKlass(); }
+static inline xmlSecKeyDataId kisi_keydata_name(void) { return xmlSecKeyDataNameGetKlass(); }
+static inline xmlSecKeyDataId kisi_keydata_value(void) { return xmlSecKeyDataValueGetKlass(); }
+static inline xmlSecKeyStoreId kisi_keystore_simple(void) { return xmlSecSimpleKeysStoreGetKlass(); }
+
+#endif

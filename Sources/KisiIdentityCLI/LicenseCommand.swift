@@ -1,0 +1,10 @@
+import ArgumentParser
+
+/// `kisi-identity license …`.
+struct LicenseCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "license",
+        abstract: "license commands.",
+        subcommands: []
+    )
+}
