@@ -1,0 +1,67 @@
+import Foundation
+import Testing
+
+/// Runs the built `kisi-identity` binary (it sits beside the test bundle) and captures its output.
+struct CLIRunner {
+    struct Result {
+        var exitCode: Int32
+        var stdout: String
+        var stderr: String
+
+        /// stdout parsed as one JSON object.
+        func json() throws -> [String: Any] {
+            let object = try JSONSerialization.jsonObject(with: Data(stdout.utf8))
+            return try #require(object as? [String: Any], "stdout is not a JSON object: \(stdout)")
+        }
+    }
+
+    /// The directory holding the build products (the test bundle's own directory).
+    static var productsDirectory: URL {
+        URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+    }
+
+    /// The package root, for fixtures under `Tests/`.
+    static let packageRoot = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+    /// Runs `kisi-identity` with `arguments`, optionally feeding `stdin`.
+    static func run(_ arguments: [String], stdin: Data? = nil, environment: [String: String]? = nil) throws -> Result {
+        let process = Process()
+        process.executableURL = productsDirectory.appendingPathComponent("kisi-identity")
+        process.arguments = arguments
+        if let environment { process.environment = environment }
+        let out = Pipe(), err = Pipe(), input = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        process.standardInput = input
+        try process.run()
+        if let stdin { input.fileHandleForWriting.write(stdin) }
+        try input.fileHandleForWriting.close()
+        // Drain stderr on another thread while stdout is read, so a full pipe never blocks the child.
+        let errBox = DataBox()
+        let errThread = Thread { errBox.data = err.fileHandleForReading.readDataToEndOfFile() }
+        errThread.start()
+        let stdoutData = out.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        while !errBox.isDone { Thread.sleep(forTimeInterval: 0.001) }
+        let errData = errBox.data
+        return Result(
+            exitCode: process.terminationStatus,
+            stdout: String(decoding: stdoutData, as: UTF8.self),
+            stderr: String(decoding: errData, as: UTF8.self)
+        )
+    }
+}
+
+/// Hand-off of the stderr bytes between the reader thread and the test; guarded by a lock.
+private final class DataBox: @unchecked Sendable {
+    // @unchecked: every access to `storage`/`done` goes through `lock`.
+    private let lock = NSLock()
+    private var storage = Data()
+    private var done = false
+    var data: Data {
+        get { lock.withLock { storage } }
+        set { lock.withLock { storage = newValue; done = true } }
+    }
+    var isDone: Bool { lock.withLock { done } }
+}
