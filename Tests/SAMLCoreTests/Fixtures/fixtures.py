@@ -8,6 +8,8 @@ Sub-commands:
   metadata OUTDIR KEYDIR       write the IdP metadata fixtures into OUTDIR
   retrieval-method IN OUT      move EncryptedData/KeyInfo/EncryptedKey to a sibling of
                                EncryptedData and reference it with a ds:RetrievalMethod
+  crosscheck FIXDIR            second opinion: verify/decrypt the outputs with signxml and
+                               `cryptography` (exit 3 = skipped, those packages missing)
   restore-text IN OUT TEMPLATE re-insert comments/CDATA sections that xmlsec1's parser
                                dropped (they are outside the canonical form, so the
                                signature stays valid; the script re-verifies)
@@ -516,10 +518,130 @@ def cmd_restore_text(src, dst, template):
     write(dst, text)
 
 
+# ---------------------------------------------------------------- second opinion
+
+def cmd_crosscheck(fixdir):
+    """Re-verify with a second, independent stack: signxml (lxml + cryptography) for signatures and
+    a hand-written XML-Enc decryption on `cryptography`.  Skipped (exit 3) if they are missing."""
+    import base64
+    import warnings
+    warnings.filterwarnings("ignore")
+    try:
+        from lxml import etree
+        from signxml import XMLVerifier, SignatureConfiguration
+        from cryptography.hazmat.primitives import serialization, hashes
+        from cryptography.hazmat.primitives.asymmetric import padding
+        from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
+        from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+    except ImportError as e:
+        print(f"crosscheck skipped: {e}")
+        sys.exit(3)
+    try:
+        from cryptography.hazmat.decrepit.ciphers.algorithms import TripleDES
+    except ImportError:
+        TripleDES = algorithms.TripleDES
+    ns = {"saml": NS_SAML, "samlp": NS_SAMLP, "ds": NS_DS, "xenc": NS_XENC}
+    os.chdir(fixdir)
+
+    def cert(n):
+        return open(f"keys/{n}.crt").read()
+
+    def verify(node, c):
+        node = etree.fromstring(etree.tostring(node))   # verify the element on its own
+        return XMLVerifier().verify(node, x509_cert=cert(c), id_attribute="ID", expect_config=SignatureConfiguration(
+            require_x509=False, ignore_ambiguous_key_info=True)).signed_xml
+
+    def must_fail(node, c, what):
+        try:
+            verify(node, c)
+        except Exception:
+            return
+        sys.exit(f"crosscheck: {what} unexpectedly verifies with {c}")
+
+    def load(n):
+        return etree.parse(f"responses/{n}.xml").getroot()
+
+    def assertion(root, i=0):
+        return root.findall(".//saml:Assertion", ns)[i]
+
+    checks = [("assertion-signed", "idp", "A"), ("response-signed", "idp", "R"), ("both-signed", "idp", "A"),
+              ("both-signed", "idp", "R"), ("assertion-signed-4096", "idp4096", "A"),
+              ("rollover-next-key", "idp-next", "A"), ("sp-initiated", "idp", "A"),
+              ("exc-c14n-inclusive-namespaces", "idp", "A"), ("two-assertions", "idp", "A"),
+              ("attacker-signed", "attacker", "A"), ("encrypted-unsigned-response-signed", "idp", "R")]
+    checks += [(n, "idp", "A") for n in [
+        "status-failure", "wrong-issuer", "wrong-destination", "no-destination", "wrong-audience",
+        "two-audience-restrictions-one-wrong", "no-audience-restriction", "wrong-recipient", "no-bearer",
+        "expired", "not-yet-valid", "missing-email", "empty-email", "one-time-use", "nameid-comment",
+        "nameid-cdata", "email-attr-comment", "attribute-nameformat-uri"]]
+    for n, c, w in checks:
+        root = load(n)
+        verify(root if w == "R" else assertion(root), c)
+    verify(assertion(load("two-assertions"), 1), "idp")
+    must_fail(assertion(load("attacker-signed")), "idp", "attacker-signed")
+    must_fail(assertion(load("rollover-next-key")), "idp", "rollover-next-key")
+    signed = verify(assertion(load("nameid-comment")), "idp")
+    if signed.findtext(".//saml:NameID", namespaces=ns) != "alice@example.com.evil.com":
+        sys.exit("crosscheck: nameid-comment NameID")
+    signed = verify(assertion(load("email-attr-comment")), "idp")
+    if signed.findtext(".//saml:AttributeValue", namespaces=ns) != "alice@example.com.evil.com":
+        sys.exit("crosscheck: email-attr-comment value")
+    signed = verify(assertion(load("nameid-cdata")), "idp")
+    if signed.findtext(".//saml:NameID", namespaces=ns) != "alice@example.com":
+        sys.exit("crosscheck: nameid-cdata NameID")
+
+    def decrypt(n, keyname):
+        key = serialization.load_pem_private_key(open(f"keys/{keyname}.key", "rb").read(), None)
+        root = load(n)
+        ed = root.find(".//xenc:EncryptedData", ns)
+        ek = root.find(".//xenc:EncryptedKey", ns)
+        kt = ek.find("xenc:EncryptionMethod", ns).get("Algorithm")
+        da = ed.find("xenc:EncryptionMethod", ns).get("Algorithm")
+        wrapped = base64.b64decode(ek.find("xenc:CipherData/xenc:CipherValue", ns).text)
+        pad = (padding.OAEP(padding.MGF1(hashes.SHA1()), hashes.SHA1(), None) if kt == RSA_OAEP_MGF1P
+               else padding.PKCS1v15())
+        k = key.decrypt(wrapped, pad)
+        ct = base64.b64decode(ed.find("xenc:CipherData/xenc:CipherValue", ns).text)
+        if da == AES256_GCM:
+            pt = AESGCM(k).decrypt(ct[:12], ct[12:], None)
+        else:
+            alg = algorithms.AES(k) if da == AES128_CBC else TripleDES(k)
+            bs = alg.block_size // 8
+            d = Cipher(alg, modes.CBC(ct[:bs])).decryptor()
+            p = d.update(ct[bs:]) + d.finalize()
+            pt = p[:-p[-1]]
+        a = etree.fromstring(pt)   # the plaintext must stand alone (namespaces declared on Assertion)
+        if a.tag != f"{{{NS_SAML}}}Assertion":
+            sys.exit(f"crosscheck: {n} plaintext is {a.tag}")
+        return a
+
+    for n in ["encrypted-aes128-cbc", "encrypted-aes256-gcm", "encrypted-retrieval-method",
+              "encrypted-rsa15", "encrypted-3des"]:
+        verify(decrypt(n, "sp"), "idp")
+        verify(decrypt(n, "sp-pkcs1"), "idp")
+    verify(decrypt("encrypted-for-other-sp", "sp-other"), "idp")
+    try:
+        decrypt("encrypted-for-other-sp", "sp")
+    except SystemExit:
+        raise
+    except Exception:
+        pass
+    else:
+        sys.exit("crosscheck: encrypted-for-other-sp decrypts with sp.key")
+    a = decrypt("encrypted-signed-by-attacker", "sp")
+    verify(a, "attacker")
+    must_fail(a, "idp", "encrypted-signed-by-attacker")
+    for n in ["encrypted-unsigned", "encrypted-unsigned-response-signed"]:
+        if decrypt(n, "sp").find("ds:Signature", ns) is not None:
+            sys.exit(f"crosscheck: {n} inner assertion is signed")
+    print("crosscheck (signxml + cryptography): OK")
+
+
 def main():
     cmd, *args = sys.argv[1:]
     {"certs": cmd_certs, "templates": cmd_templates, "metadata": cmd_metadata,
-     "retrieval-method": cmd_retrieval_method, "restore-text": cmd_restore_text}[cmd](*args)
+     "retrieval-method": cmd_retrieval_method, "restore-text": cmd_restore_text,
+     "crosscheck": cmd_crosscheck}[cmd](*args)
 
 
 if __name__ == "__main__":

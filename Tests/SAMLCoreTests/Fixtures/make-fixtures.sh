@@ -273,4 +273,11 @@ for f in responses/*.xml; do
 done
 size=$(wc -c < responses/assertion-signed-4096.xml)
 [ "$size" -ge 6000 ] && [ "$size" -le 8000 ] || die "assertion-signed-4096 is $size bytes (want 6-8 KB: ~5 KB of XML plus a 4096-bit signature and certificate)"
+# Second opinion from an independent stack (signxml + cryptography), when installed in $PY.
+rc=0; "$PY" fixtures.py crosscheck . || rc=$?
+case $rc in
+  0) ;;
+  3) echo "make-fixtures: WARNING: crosscheck skipped (pip install lxml signxml cryptography into $PY)" >&2 ;;
+  *) die "crosscheck (signxml/cryptography) failed" ;;
+esac
 echo "make-fixtures: OK ($(ls responses/*.xml | wc -l) responses, $(ls idp-metadata*.xml entities.xml | wc -l) metadata files)"
