@@ -17,4 +17,24 @@
 /* `xmlFree` is a mutable global function pointer, which Swift 6 refuses to touch. */
 static inline void kisi_xmlFree(void *ptr) { xmlFree(ptr); }
 
+/* Stops the parser as soon as a DOCTYPE starts: no DTD, no entity declarations, no external subset. */
+static inline void kisi_reject_internal_subset(void *ctx, const xmlChar *name, const xmlChar *ExternalID,
+                                               const xmlChar *SystemID) {
+    (void)name; (void)ExternalID; (void)SystemID;
+    xmlParserCtxtPtr ctxt = (xmlParserCtxtPtr)ctx;
+    ctxt->_private = (void *)1;
+    xmlStopParser(ctxt);
+}
+
+/* A parser context whose SAX handler refuses any DOCTYPE. */
+static inline xmlParserCtxtPtr kisi_new_secure_parser_ctxt(void) {
+    xmlParserCtxtPtr ctxt = xmlNewParserCtxt();
+    if (ctxt == NULL) return NULL;
+    ctxt->sax->internalSubset = kisi_reject_internal_subset;
+    ctxt->sax->externalSubset = kisi_reject_internal_subset;
+    ctxt->_private = NULL;
+    return ctxt;
+}
+static inline int kisi_parser_saw_doctype(xmlParserCtxtPtr ctxt) { return ctxt->_private != NULL; }
+
 #endif

@@ -1,0 +1,116 @@
+#if canImport(FoundationEssentials)
+public import FoundationEssentials
+#else
+public import Foundation
+#endif
+public import Logging
+
+/// Validates SAML 2.0 responses posted to one tenant's ACS URL.
+///
+/// The pipeline: size cap → base64 → secure parse (no DTD) → IDs registered → structure (every assertion a
+/// direct child of the Response, every signature a direct child of the element it signs) → status → exactly
+/// one assertion → Response signature (if present) → decryption in place → Assertion signature (if present) →
+/// at least one signature → issuer, destination, audience, bearer recipient/time/InResponseTo, conditions →
+/// attributes → replay cache. Every failure is a ``SAMLError`` with a stable code.
+///
+/// Create one validator per tenant configuration and reuse it: keys are loaded once.
+public struct SAMLResponseValidator: Sendable {
+    /// The tenant configuration this validator enforces.
+    public let configuration: SAMLValidatorConfiguration
+    private let replayCache: any SAMLReplayCache
+    private let trustedKeys: XMLSecKeySet
+    private let decryptionKeys: XMLSecKeySet
+
+    /// Creates a validator and loads its keys.
+    /// - Parameters:
+    ///   - configuration: the tenant's SP and IdP settings.
+    ///   - replayCache: where consumed assertion IDs are remembered (``InMemoryReplayCache`` in one process).
+    /// - Throws: ``SAMLError`` `invalid_configuration` or `invalid_key`.
+    public init(configuration: SAMLValidatorConfiguration, replayCache: any SAMLReplayCache) throws(SAMLError) {
+        guard !configuration.spEntityID.isEmpty, !configuration.acsURL.isEmpty, !configuration.idp.entityID.isEmpty
+        else {
+            throw SAMLError(.invalidConfiguration, "SP entity ID, ACS URL and IdP entity ID must not be empty")
+        }
+        guard !configuration.idp.signingCertificates.isEmpty else {
+            throw SAMLError(.invalidConfiguration, "the IdP metadata has no signing certificate")
+        }
+        guard configuration.clockSkew >= 0, configuration.clockSkew <= 3600 else {
+            throw SAMLError(.invalidConfiguration, "clock skew must be between 0 and 3600 seconds")
+        }
+        self.configuration = configuration
+        self.replayCache = replayCache
+        trustedKeys = try XMLSecKeySet(certificatesDER: configuration.idp.signingCertificates.map(\.derBytes))
+        decryptionKeys = try XMLSecKeySet(privateKeysPEM: configuration.spDecryptionKeys.map(\.pemBytes))
+    }
+
+    /// Validates the HTTP-POST binding's `SAMLResponse` form value (base64; line breaks allowed).
+    ///
+    /// - Parameters:
+    ///   - base64Response: the form value, already URL-decoded.
+    ///   - expectedRequestID: the ID of the AuthnRequest this login answers; `nil` for an IdP-initiated login
+    ///     (then `InResponseTo` is not required).
+    ///   - now: the current time.
+    ///   - logger: receives one line per decision (code and non-secret detail; never the response).
+    public func validate(
+        base64Response: String, expectedRequestID: String?, now: Date, logger: Logger? = nil
+    ) async throws(SAMLError) -> ValidatedAssertion {
+        // base64 inflates by 4/3; refuse oversized form values before decoding them.
+        guard base64Response.utf8.count <= configuration.limits.maxBytes / 3 * 4 + 4096 else {
+            try fail(SAMLError(.malformed, "the SAMLResponse exceeds \(configuration.limits.maxBytes) bytes"),
+                            logger)
+        }
+        guard let xml = Base64.decode(base64Response) else {
+            try fail(SAMLError(.malformed, "the SAMLResponse is not valid base64"), logger)
+        }
+        return try await validate(xml: xml, expectedRequestID: expectedRequestID, now: now, logger: logger)
+    }
+
+    /// Validates a SAML response document (the decoded XML bytes).
+    public func validate(
+        xml: some Collection<UInt8>, expectedRequestID: String?, now: Date, logger: Logger? = nil
+    ) async throws(SAMLError) -> ValidatedAssertion {
+        let assertion: ValidatedAssertion
+        do {
+            assertion = try evaluate(xml: Array(xml), expectedRequestID: expectedRequestID, now: now)
+        } catch {
+            try fail(error, logger)
+        }
+        let key = configuration.spEntityID + "\u{0}" + assertion.assertionID
+        let fresh: Bool
+        do {
+            fresh = try await replayCache.insertIfAbsent(
+                key, expiresAt: assertion.notOnOrAfter.addingTimeInterval(configuration.clockSkew), now: now)
+        } catch let error as SAMLError {
+            try fail(error, logger)
+        } catch {
+            try fail(SAMLError(.replayCacheFull, "the replay cache is unavailable", detail: "\(error)"), logger)
+        }
+        guard fresh else {
+            try fail(SAMLError(.replayed, "this assertion was already used"), logger)
+        }
+        logger?.info("SAML response accepted", metadata: ["saml.assertion_id": "\(assertion.assertionID)"])
+        return assertion
+    }
+
+    /// Runs every check except the replay cache. Synchronous and free of side effects outside the document.
+    public func evaluate(xml: [UInt8], expectedRequestID: String?, now: Date) throws(SAMLError) -> ValidatedAssertion {
+        let document = try SecureXMLDocument(parsing: xml, limits: configuration.limits)
+        var checks = ResponseChecks(configuration: configuration, document: document, now: now)
+        let response = try checks.checkEnvelope()
+        let (assertion, responseSigned) = try checks.verifyAndDecrypt(
+            response: response,
+            verifier: SignatureVerifier(keys: trustedKeys, algorithms: configuration.algorithms),
+            decryptor: AssertionDecryptor(keys: decryptionKeys))
+        return try checks.checkProtocol(
+            response: response, assertion: assertion, responseSigned: responseSigned,
+            expectedRequestID: expectedRequestID)
+    }
+
+    private func fail(_ error: SAMLError, _ logger: Logger?) throws(SAMLError) -> Never {
+        logger?.notice(
+            "SAML response rejected",
+            metadata: ["saml.error": "\(error.code.rawValue)", "saml.reason": "\(error.message)",
+                       "saml.detail": "\(error.detail ?? "")"])
+        throw error
+    }
+}
