@@ -5,6 +5,6 @@ struct SAMLCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "saml",
         abstract: "saml commands.",
-        subcommands: []
+        subcommands: [SAMLSPMetadata.self, SAMLAuthnRequestCommand.self]
     )
 }

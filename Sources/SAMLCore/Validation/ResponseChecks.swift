@@ -132,6 +132,9 @@ struct ResponseChecks {
         guard responseSigned || !assertionSignatures.isEmpty else {
             throw SAMLError(.signatureMissing, "neither the Response nor the Assertion is signed")
         }
+        if configuration.requireSignedAssertion, assertionSignatures.isEmpty {
+            throw SAMLError(.signatureMissing, "the Assertion is not signed and the policy requires it")
+        }
         return (assertion, responseSigned)
     }
 
@@ -167,6 +170,9 @@ struct ResponseChecks {
 
         // InResponseTo on the Response
         let inResponseTo = response.attribute("InResponseTo")
+        if expectedRequestID == nil, !configuration.allowIdPInitiated {
+            throw SAMLError(.inResponseToMismatch, "IdP-initiated logins are not allowed for this tenant")
+        }
         if let expectedRequestID, inResponseTo != expectedRequestID {
             throw SAMLError(
                 .inResponseToMismatch,

@@ -27,6 +27,13 @@ public struct SAMLValidatorConfiguration: Sendable {
     /// Accept the `NameID` as the email when the `email` attribute is missing and the NameID looks like an email
     /// address. Default `false`: a missing `email` attribute is `missing_email`.
     public var allowNameIDAsEmail: Bool
+    /// Require the Assertion itself to carry a valid signature; a signed Response around an unsigned Assertion
+    /// then fails with `signature_missing`. Default `false` (JumpCloud can be set to sign the Response only).
+    public var requireSignedAssertion: Bool
+    /// Accept IdP-initiated (unsolicited) logins, i.e. validation without an expected request ID. Default `true`
+    /// (JumpCloud's User Portal logs in that way); when `false`, validating with `expectedRequestID: nil` fails
+    /// with `in_response_to_mismatch`.
+    public var allowIdPInitiated: Bool
 
     /// The attribute names JumpCloud is set up to send.
     public struct AttributeNames: Sendable, Hashable {
@@ -49,7 +56,8 @@ public struct SAMLValidatorConfiguration: Sendable {
     public init(
         spEntityID: String, acsURL: String, idp: IdPMetadata, spDecryptionKeys: [SPPrivateKey] = [],
         clockSkew: TimeInterval = 180, algorithms: AlgorithmPolicy = AlgorithmPolicy(), limits: XMLLimits = XMLLimits(),
-        attributeNames: AttributeNames = AttributeNames(), allowNameIDAsEmail: Bool = false
+        attributeNames: AttributeNames = AttributeNames(), allowNameIDAsEmail: Bool = false,
+        requireSignedAssertion: Bool = false, allowIdPInitiated: Bool = true
     ) {
         self.spEntityID = spEntityID
         self.acsURL = acsURL
@@ -60,6 +68,8 @@ public struct SAMLValidatorConfiguration: Sendable {
         self.limits = limits
         self.attributeNames = attributeNames
         self.allowNameIDAsEmail = allowNameIDAsEmail
+        self.requireSignedAssertion = requireSignedAssertion
+        self.allowIdPInitiated = allowIdPInitiated
     }
 }
 

@@ -1,0 +1,176 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+internal import CZlib
+
+/// Fresh SAML message IDs.
+public enum SAMLID {
+    /// A new unguessable `xs:ID`: `_` followed by 40 hex digits (160 bits from the system's CSPRNG).
+    ///
+    /// The leading underscore keeps the value an NCName (an ID may not start with a digit).
+    public static func generate() -> String {
+        var generator = SystemRandomNumberGenerator()
+        return generate(using: &generator)
+    }
+
+    /// A new ID from `generator` (tests pass a seeded generator; production uses ``generate()``).
+    public static func generate(using generator: inout some RandomNumberGenerator) -> String {
+        var text = "_"
+        text.reserveCapacity(41)
+        for _ in 0..<5 {
+            let word = UInt32.random(in: .min ... .max, using: &generator)
+            let hex = String(word, radix: 16)
+            text += String(repeating: "0", count: 8 - hex.count) + hex
+        }
+        return text
+    }
+}
+
+/// Escaping for the XML SAMLCore writes.
+enum XMLEscape {
+    /// Escapes text content and attribute values alike (`& < > "` and, for attributes, TAB/CR/LF so they survive
+    /// attribute-value normalisation).
+    static func escape(_ text: String) -> String {
+        guard text.utf8.contains(where: { $0 == 0x26 || $0 == 0x3C || $0 == 0x3E || $0 == 0x22 || $0 < 0x20 }) else {
+            return text
+        }
+        var out = ""
+        out.reserveCapacity(text.utf8.count + 16)
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "&": out += "&amp;"
+            case "<": out += "&lt;"
+            case ">": out += "&gt;"
+            case "\"": out += "&quot;"
+            case "\t": out += "&#x9;"
+            case "\n": out += "&#xA;"
+            case "\r": out += "&#xD;"
+            default:
+                // Other C0 controls are not allowed in XML 1.0 at all; drop them.
+                if scalar.value < 0x20 { continue }
+                out.unicodeScalars.append(scalar)
+            }
+        }
+        return out
+    }
+}
+
+/// URL query encoding as the SAML HTTP-Redirect binding uses it (`application/x-www-form-urlencoded`).
+enum FormURLEncoding {
+    /// Percent-encodes every octet except `A–Z a–z 0–9 - . _ ~`; a space becomes `+` (the octets Python's
+    /// `urllib.parse.quote_plus` produces, so verifiers that re-encode the values agree with our signature).
+    static func encode(_ text: String) -> String {
+        var out = [UInt8]()
+        out.reserveCapacity(text.utf8.count + text.utf8.count / 4)
+        let hex: [UInt8] = Array("0123456789ABCDEF".utf8)
+        for byte in text.utf8 {
+            switch byte {
+            case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"),
+                UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"),
+                UInt8(ascii: "~"):
+                out.append(byte)
+            case UInt8(ascii: " "):
+                out.append(UInt8(ascii: "+"))
+            default:
+                out.append(UInt8(ascii: "%"))
+                out.append(hex[Int(byte >> 4)])
+                out.append(hex[Int(byte & 0x0F)])
+            }
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// Decodes `%XX` and `+`; `nil` for a malformed escape or bytes that are not UTF-8.
+    static func decode(_ text: Substring) -> String? {
+        var out = [UInt8]()
+        out.reserveCapacity(text.utf8.count)
+        var iterator = text.utf8.makeIterator()
+        func hexValue(_ byte: UInt8?) -> UInt8? {
+            guard let byte else { return nil }
+            switch byte {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"): return byte - UInt8(ascii: "0")
+            case UInt8(ascii: "a")...UInt8(ascii: "f"): return byte - UInt8(ascii: "a") + 10
+            case UInt8(ascii: "A")...UInt8(ascii: "F"): return byte - UInt8(ascii: "A") + 10
+            default: return nil
+            }
+        }
+        while let byte = iterator.next() {
+            switch byte {
+            case UInt8(ascii: "+"): out.append(UInt8(ascii: " "))
+            case UInt8(ascii: "%"):
+                guard let high = hexValue(iterator.next()), let low = hexValue(iterator.next()) else { return nil }
+                out.append(high << 4 | low)
+            default: out.append(byte)
+            }
+        }
+        return String(validating: out, as: UTF8.self)
+    }
+}
+
+/// Raw DEFLATE (RFC 1951, no zlib header), as the HTTP-Redirect binding requires, on the system zlib.
+enum RawDeflate {
+    /// Compresses `input`.
+    static func compress(_ input: [UInt8]) throws(SAMLError) -> [UInt8] {
+        var stream = z_stream()
+        // A 4 KiB window and small hash tables: SAML requests are well under 4 KiB, and the smaller state makes
+        // each call's setup several times cheaper than zlib's 256 KiB default. Any inflater reads the result.
+        guard kisi_deflate_init_raw(&stream, Z_DEFAULT_COMPRESSION) == Z_OK else {
+            throw SAMLError(.invalidConfiguration, "zlib deflateInit2 failed")
+        }
+        defer { deflateEnd(&stream) }
+        let bound = Int(deflateBound(&stream, uLong(input.count)))
+        var output = [UInt8](repeating: 0, count: bound)
+        var input = input
+        let status: Int32 = input.withUnsafeMutableBufferPointer { inBuffer in
+            output.withUnsafeMutableBufferPointer { outBuffer in
+                stream.next_in = inBuffer.baseAddress
+                stream.avail_in = uInt(inBuffer.count)
+                stream.next_out = outBuffer.baseAddress
+                stream.avail_out = uInt(outBuffer.count)
+                return deflate(&stream, Z_FINISH)
+            }
+        }
+        guard status == Z_STREAM_END else { throw SAMLError(.invalidConfiguration, "zlib deflate failed") }
+        output.removeSubrange(Int(stream.total_out)...)
+        return output
+    }
+
+    /// Decompresses `input`, refusing output larger than `maxBytes` (a deflate bomb is cut off, not inflated).
+    static func decompress(_ input: [UInt8], maxBytes: Int) throws(SAMLError) -> [UInt8] {
+        var stream = z_stream()
+        guard kisi_inflate_init_raw(&stream) == Z_OK else {
+            throw SAMLError(.malformed, "zlib inflateInit2 failed")
+        }
+        defer { inflateEnd(&stream) }
+        var input = input
+        var output = [UInt8]()
+        var chunk = [UInt8](repeating: 0, count: 16_384)
+        var status: Int32 = Z_OK
+        let count = input.count
+        try input.withUnsafeMutableBufferPointer { (inBuffer) throws(SAMLError) in
+            stream.next_in = inBuffer.baseAddress
+            stream.avail_in = uInt(count)
+            repeat {
+                let produced: Int = chunk.withUnsafeMutableBufferPointer { outBuffer in
+                    stream.next_out = outBuffer.baseAddress
+                    stream.avail_out = uInt(outBuffer.count)
+                    status = inflate(&stream, Z_NO_FLUSH)
+                    return outBuffer.count - Int(stream.avail_out)
+                }
+                guard status == Z_OK || status == Z_STREAM_END else {
+                    throw SAMLError(.malformed, "the message is not valid DEFLATE data")
+                }
+                guard output.count + produced <= maxBytes else {
+                    throw SAMLError(.malformed, "the inflated message exceeds \(maxBytes) bytes")
+                }
+                output.append(contentsOf: chunk[0..<produced])
+                if status == Z_OK && produced == 0 && stream.avail_in == 0 {
+                    throw SAMLError(.malformed, "the DEFLATE data is truncated")
+                }
+            } while status != Z_STREAM_END
+        }
+        return output
+    }
+}
