@@ -15,8 +15,8 @@ enum EnvelopedSigner {
         guard let issuer = root.firstChild(XMLNamespace.saml, "Issuer") else {
             throw SAMLError(.malformed, "the message to sign has no Issuer")
         }
-        guard let signature = xmlSecTmplSignatureCreate(
-            document.doc, kisi_transform_excl_c14n(), kisi_transform_rsa_sha256(), nil)
+        guard let signature = xmlSecTmplSignatureCreateNsPref(
+            document.doc, kisi_transform_excl_c14n(), kisi_transform_rsa_sha256(), nil, "ds")
         else { throw SAMLError(.invalidConfiguration, "could not create a signature template") }
         guard xmlAddNextSibling(issuer.node, signature) != nil else {
             xmlFreeNode(signature)
