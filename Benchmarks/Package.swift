@@ -22,6 +22,12 @@ let package = Package(
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
         ),
         .executableTarget(
+            name: "SAMLSPBenchmarks",
+            dependencies: benchmarkDependencies + [.product(name: "SAMLCore", package: "KisiIdentity")],
+            path: "Benchmarks/SAMLSPBenchmarks",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        ),
+        .executableTarget(
             name: "SCIMBenchmarks",
             dependencies: benchmarkDependencies + [.product(name: "SCIMCore", package: "KisiIdentity")],
             path: "Benchmarks/SCIMBenchmarks",
