@@ -101,7 +101,7 @@ let package = Package(
         .testTarget(
             name: "SAMLCoreTests",
             dependencies: ["SAMLCore", .product(name: "Logging", package: "swift-log")],
-            exclude: ["Fixtures"],
+            exclude: ["Fixtures", "Scripts"],
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "SCIMCoreTests", dependencies: ["SCIMCore"], swiftSettings: swiftSettings),

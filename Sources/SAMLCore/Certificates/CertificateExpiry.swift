@@ -40,6 +40,7 @@ public struct CertificateExpiryWarning: Sendable, Hashable, Codable {
             }
         }
 
+        /// Orders levels by urgency: notice < warning < critical < expired.
         public static func < (lhs: Level, rhs: Level) -> Bool { lhs.rank < rhs.rank }
     }
 
