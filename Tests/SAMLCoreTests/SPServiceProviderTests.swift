@@ -176,6 +176,14 @@ import Testing
         #expect(SPKeyRollover(current: fixture, next: generated).promoted().all.map(\.certificate) == [generated.certificate])
     }
 
+    @Test func oversizedResponseIsRefusedBeforeDecoding() async throws {
+        // 7 KB of base64 against a 1,000-byte limit (about 5.4 KB of base64 allowed).
+        let acs = try consumer(policy: SSOPolicy(limits: XMLLimits(maxBytes: 1000)), store: InMemoryPendingRequestStore())
+        #expect(await code(acs, try b64("assertion-signed")) == "malformed")
+        let roomy = try consumer(store: InMemoryPendingRequestStore())
+        #expect(await code(roomy, try b64("assertion-signed")) == nil)
+    }
+
     @Test(arguments: ["", "bm90IHhtbA==", "%%%"])
     func malformedPostsAreMalformed(_ body: String) async throws {
         let acs = try consumer(store: InMemoryPendingRequestStore())

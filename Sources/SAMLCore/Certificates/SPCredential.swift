@@ -95,6 +95,8 @@ public struct SPCredential: Sendable {
     public let certificate: SPCertificate
     /// The key as swift-crypto holds it, for Redirect-binding signatures.
     let signingKey: _RSA.Signing.PrivateKey
+    /// The key loaded once into libxmlsec1, for enveloped XML signatures.
+    let xmlSecKey: XMLSecKeySet
 
     /// The private key as PKCS#8 PEM (`-----BEGIN PRIVATE KEY-----`). Secret: never log it.
     public var privateKeyPEM: String { signingKey.pkcs8PEMRepresentation + "\n" }
@@ -124,6 +126,7 @@ public struct SPCredential: Sendable {
         self.signingKey = signingKey
         self.certificate = certificate
         self.privateKey = try SPPrivateKey(pem: signingKey.pkcs8PEMRepresentation)
+        self.xmlSecKey = try XMLSecKeySet(privateKeysPEM: [privateKey.pemBytes])
     }
 
     /// Generates a new RSA key and a self-signed X.509 v3 certificate for it.

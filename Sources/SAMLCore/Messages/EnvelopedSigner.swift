@@ -31,11 +31,10 @@ enum EnvelopedSigner {
 
         guard let ctx = xmlSecDSigCtxCreate(nil) else { throw SAMLError(.invalidConfiguration, "xmlSecDSigCtxCreate failed") }
         defer { xmlSecDSigCtxDestroy(ctx) }
-        let pem = Array(credential.privateKeyPEM.utf8)
         let certificateDER = credential.certificate.derBytes
-        guard let key = pem.withUnsafeBufferPointer({
-            xmlSecOpenSSLAppKeyLoadMemory($0.baseAddress, kisi_xmlSecSize($0.count), xmlSecKeyDataFormatPem, nil, nil, nil)
-        }) else { throw SAMLError(.invalidKey, "the SP signing key could not be loaded into libxmlsec1") }
+        guard let key = credential.xmlSecKey.duplicate(0) else {
+            throw SAMLError(.invalidKey, "the SP signing key could not be copied in libxmlsec1")
+        }
         ctx.pointee.signKey = key  // owned by ctx from here on
         let added = certificateDER.withUnsafeBufferPointer {
             xmlSecOpenSSLAppKeyCertLoadMemory(key, $0.baseAddress, kisi_xmlSecSize($0.count), xmlSecKeyDataFormatCertDer)

@@ -4,6 +4,7 @@ import FoundationEssentials
 import Foundation
 #endif
 internal import CZlib
+import Synchronization
 
 /// Fresh SAML message IDs.
 public enum SAMLID {
@@ -17,14 +18,20 @@ public enum SAMLID {
 
     /// A new ID from `generator` (tests pass a seeded generator; production uses ``generate()``).
     public static func generate(using generator: inout some RandomNumberGenerator) -> String {
-        var text = "_"
-        text.reserveCapacity(41)
-        for _ in 0..<5 {
-            let word = UInt32.random(in: .min ... .max, using: &generator)
-            let hex = String(word, radix: 16)
-            text += String(repeating: "0", count: 8 - hex.count) + hex
+        let digits: [UInt8] = Array("0123456789abcdef".utf8)
+        return String(unsafeUninitializedCapacity: 41) { buffer in
+            buffer[0] = UInt8(ascii: "_")
+            var index = 1
+            for _ in 0..<3 {
+                var word = generator.next()  // 64 random bits; 160 bits used in all
+                for _ in 0..<(index < 33 ? 16 : 8) {
+                    buffer[index] = digits[Int(word & 0xF)]
+                    word >>= 4
+                    index += 1
+                }
+            }
+            return index
         }
-        return text
     }
 }
 
@@ -113,29 +120,37 @@ enum FormURLEncoding {
 enum RawDeflate {
     /// Compresses `input`.
     static func compress(_ input: [UInt8]) throws(SAMLError) -> [UInt8] {
-        var stream = z_stream()
-        // A 4 KiB window and small hash tables: SAML requests are well under 4 KiB, and the smaller state makes
-        // each call's setup several times cheaper than zlib's 256 KiB default. Any inflater reads the result.
-        guard kisi_deflate_init_raw(&stream, Z_DEFAULT_COMPRESSION) == Z_OK else {
+        // Setting up a z_stream costs more than compressing a SAML request: streams are reset and reused.
+        guard let deflater = pool.withLock({ $0.popLast() }) ?? DeflateStream() else {
             throw SAMLError(.invalidConfiguration, "zlib deflateInit2 failed")
         }
-        defer { deflateEnd(&stream) }
-        let bound = Int(deflateBound(&stream, uLong(input.count)))
+        defer {
+            deflateReset(deflater.stream)
+            pool.withLock { if $0.count < maxPooledStreams { $0.append(deflater) } }
+        }
+        let stream = deflater.stream
+        let bound = Int(deflateBound(stream, uLong(input.count)))
         var output = [UInt8](repeating: 0, count: bound)
         var input = input
         let status: Int32 = input.withUnsafeMutableBufferPointer { inBuffer in
             output.withUnsafeMutableBufferPointer { outBuffer in
-                stream.next_in = inBuffer.baseAddress
-                stream.avail_in = uInt(inBuffer.count)
-                stream.next_out = outBuffer.baseAddress
-                stream.avail_out = uInt(outBuffer.count)
-                return deflate(&stream, Z_FINISH)
+                stream.pointee.next_in = inBuffer.baseAddress
+                stream.pointee.avail_in = uInt(inBuffer.count)
+                stream.pointee.next_out = outBuffer.baseAddress
+                stream.pointee.avail_out = uInt(outBuffer.count)
+                return deflate(stream, Z_FINISH)
             }
         }
+        stream.pointee.next_in = nil
+        stream.pointee.next_out = nil
         guard status == Z_STREAM_END else { throw SAMLError(.invalidConfiguration, "zlib deflate failed") }
-        output.removeSubrange(Int(stream.total_out)...)
+        output.removeSubrange(Int(stream.pointee.total_out)...)
         return output
     }
+
+    /// Idle deflate streams, reused across calls (at most ``maxPooledStreams``).
+    private static let pool = Mutex<[DeflateStream]>([])
+    private static let maxPooledStreams = 16
 
     /// Decompresses `input`, refusing output larger than `maxBytes` (a deflate bomb is cut off, not inflated).
     static func decompress(_ input: [UInt8], maxBytes: Int) throws(SAMLError) -> [UInt8] {
@@ -172,5 +187,30 @@ enum RawDeflate {
             } while status != Z_STREAM_END
         }
         return output
+    }
+}
+
+/// One raw-DEFLATE zlib stream (a 4 KiB window; see `kisi_deflate_init_raw`), freed in `deinit`.
+///
+/// `@unchecked Sendable`: the stream is used by one caller at a time. It is either idle inside
+/// `RawDeflate.pool` (guarded by that `Mutex`) or checked out by exactly one `RawDeflate.compress` call, which
+/// resets it before handing it back; no pointer to it escapes that call.
+final class DeflateStream: @unchecked Sendable {
+    let stream: UnsafeMutablePointer<z_stream>
+
+    init?() {
+        stream = UnsafeMutablePointer<z_stream>.allocate(capacity: 1)
+        stream.initialize(to: z_stream())
+        guard kisi_deflate_init_raw(stream, Z_DEFAULT_COMPRESSION) == Z_OK else {
+            stream.deinitialize(count: 1)
+            stream.deallocate()
+            return nil
+        }
+    }
+
+    deinit {
+        deflateEnd(stream)
+        stream.deinitialize(count: 1)
+        stream.deallocate()
     }
 }

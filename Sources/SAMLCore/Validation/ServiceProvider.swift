@@ -252,30 +252,41 @@ public struct SAMLAssertionConsumer: Sendable {
         base64Response: String, postedRelayState: String? = nil, now: Date, logger: Logger? = nil
     ) async throws(SAMLError) -> Outcome {
         let limits = serviceProvider.policy.limits
-        guard base64Response.utf8.count <= limits.maxBytes / 3 * 4 + 4096, let xml = Base64.decode(base64Response)
-        else {
-            // Let the validator produce (and log) the precise error.
-            let assertion = try await validator.validate(
-                base64Response: base64Response, expectedRequestID: nil, now: now, logger: logger)
-            return Outcome(assertion: assertion, relayState: postedRelayState, requestID: nil)
+        // base64 inflates by 4/3; refuse oversized form values before decoding them.
+        guard base64Response.utf8.count <= limits.maxBytes / 3 * 4 + 4096 else {
+            throw Self.rejected(SAMLError(.malformed, "the SAMLResponse exceeds \(limits.maxBytes) bytes"), logger)
         }
-        let inResponseTo = try Self.peekInResponseTo(xml, limits: limits)
+        guard let xml = Base64.decode(base64Response) else {
+            throw Self.rejected(SAMLError(.malformed, "the SAMLResponse is not valid base64"), logger)
+        }
+        let inResponseTo: String?
+        do { inResponseTo = try Self.peekInResponseTo(xml, limits: limits) } catch { throw Self.rejected(error, logger) }
         guard let inResponseTo else {
             let assertion = try await validator.validate(xml: xml, expectedRequestID: nil, now: now, logger: logger)
             return Outcome(assertion: assertion, relayState: postedRelayState, requestID: nil)
         }
         let pending: PendingRequest?
         do { pending = try await pendingRequests.consume(id: inResponseTo, now: now) } catch {
-            throw SAMLError(.invalidConfiguration, "the pending-request store is unavailable", detail: "\(error)")
+            throw Self.rejected(
+                SAMLError(.invalidConfiguration, "the pending-request store is unavailable", detail: "\(error)"), logger)
         }
         guard let pending, pending.tenantID == serviceProvider.tenantID else {
-            let error = SAMLError(
-                .inResponseToMismatch, "the response answers no outstanding request of this tenant (unknown, expired or already used)")
-            logger?.notice("SAML response rejected", metadata: ["saml.error": "\(error.code.rawValue)", "saml.reason": "\(error.message)"])
-            throw error
+            throw Self.rejected(
+                SAMLError(.inResponseToMismatch,
+                          "the response answers no outstanding request of this tenant (unknown, expired or already used)"),
+                logger)
         }
         let assertion = try await validator.validate(xml: xml, expectedRequestID: pending.id, now: now, logger: logger)
         return Outcome(assertion: assertion, relayState: pending.relayState, requestID: pending.id)
+    }
+
+    /// Logs a rejection decided here (the validator logs its own) and returns the error to throw.
+    private static func rejected(_ error: SAMLError, _ logger: Logger?) -> SAMLError {
+        logger?.notice(
+            "SAML response rejected",
+            metadata: ["saml.error": "\(error.code.rawValue)", "saml.reason": "\(error.message)",
+                       "saml.detail": "\(error.detail ?? "")"])
+        return error
     }
 
     /// The Response's `InResponseTo` (unauthenticated: used only to look up the pending request).
