@@ -215,6 +215,20 @@ import Testing
         #expect(XMLEscape.escape("a&b<c>d\"e\tf\ng\u{1}") == "a&amp;b&lt;c&gt;d&quot;e&#x9;f&#xA;g")
     }
 
+    @Test func pooledDeflateStreamsAreSafeUnderConcurrency() async throws {
+        // Many concurrent encodings share the pooled zlib streams; each must round-trip to its own input.
+        try await withThrowingTaskGroup(of: Bool.self) { group in
+            for index in 0..<64 {
+                group.addTask {
+                    let input = Array(String(repeating: "request \(index) ", count: 10 + index).utf8)
+                    let compressed = try RawDeflate.compress(input)
+                    return try RawDeflate.decompress(compressed, maxBytes: 100_000) == input
+                }
+            }
+            for try await ok in group { #expect(ok) }
+        }
+    }
+
     @Test func truncatedDeflateIsMalformed() throws {
         let compressed = try RawDeflate.compress(Array("hello hello hello".utf8))
         #expect(throws: SAMLError(.malformed, "")) {

@@ -52,20 +52,32 @@ public struct AuthnRequest: Sendable, Hashable {
     }
 
     /// The request as XML (no XML declaration, no signature).
-    public var xml: String {
-        var text = "<samlp:AuthnRequest xmlns:samlp=\"urn:oasis:names:tc:SAML:2.0:protocol\""
-        text += " xmlns:saml=\"urn:oasis:names:tc:SAML:2.0:assertion\""
-        text += " ID=\"\(XMLEscape.escape(id))\" Version=\"2.0\" IssueInstant=\"\(SAMLTime.format(issueInstant))\""
-        text += " Destination=\"\(XMLEscape.escape(destination))\""
-        if forceAuthn { text += " ForceAuthn=\"true\"" }
-        text += " AssertionConsumerServiceURL=\"\(XMLEscape.escape(acsURL))\""
-        text += " ProtocolBinding=\"\(Self.protocolBinding)\">"
-        text += "<saml:Issuer>\(XMLEscape.escape(issuer))</saml:Issuer>"
-        text += "<samlp:NameIDPolicy"
-        if let nameIDFormat { text += " Format=\"\(XMLEscape.escape(nameIDFormat))\"" }
-        text += " AllowCreate=\"\(allowCreate ? "true" : "false")\"/>"
-        text += "</samlp:AuthnRequest>"
-        return text
+    public var xml: String { xmlBytes.string }
+
+    /// The request as UTF-8 XML bytes.
+    var xmlBytes: XMLBytes {
+        var out = XMLBytes(capacity: 700)
+        out.raw("<samlp:AuthnRequest xmlns:samlp=\"urn:oasis:names:tc:SAML:2.0:protocol\"")
+        out.raw(" xmlns:saml=\"urn:oasis:names:tc:SAML:2.0:assertion\" ID=\"")
+        out.escaped(id)
+        out.raw("\" Version=\"2.0\" IssueInstant=\"")
+        out.escaped(SAMLTime.format(issueInstant))
+        out.raw("\" Destination=\"")
+        out.escaped(destination)
+        if forceAuthn { out.raw("\" ForceAuthn=\"true") }
+        out.raw("\" AssertionConsumerServiceURL=\"")
+        out.escaped(acsURL)
+        out.raw("\" ProtocolBinding=\"urn:oasis:names:tc:SAML:2.0:bindings:HTTP-POST\"><saml:Issuer>")
+        out.escaped(issuer)
+        out.raw("</saml:Issuer><samlp:NameIDPolicy")
+        if let nameIDFormat {
+            out.raw(" Format=\"")
+            out.escaped(nameIDFormat)
+            out.raw("\"")
+        }
+        out.raw(allowCreate ? " AllowCreate=\"true\"/>" : " AllowCreate=\"false\"/>")
+        out.raw("</samlp:AuthnRequest>")
+        return out
     }
 
     /// The HTTP-Redirect URL: ``destination`` plus `SAMLRequest` (raw DEFLATE, base64, URL-encoded), the
@@ -79,7 +91,8 @@ public struct AuthnRequest: Sendable, Hashable {
     ///     signed requests).
     /// - Throws: ``SAMLError`` `invalid_configuration` for a RelayState over 80 bytes.
     public func redirectURL(relayState: String? = nil, signer: SPCredential? = nil) throws(SAMLError) -> String {
-        let query = try RedirectBinding.encode(xml: xml, parameter: .request, relayState: relayState, signer: signer)
+        let query = try RedirectBinding.encode(
+            xml: xmlBytes.bytes, parameter: .request, relayState: relayState, signer: signer)
         return RedirectBinding.url(endpoint: destination, query: query)
     }
 
@@ -105,7 +118,7 @@ public struct AuthnRequest: Sendable, Hashable {
         if let signer {
             bytes = try EnvelopedSigner.sign(xml: xml, credential: signer)
         } else {
-            bytes = Array(xml.utf8)
+            bytes = xmlBytes.bytes
         }
         var fields = [(name: "SAMLRequest", value: Data(bytes).base64EncodedString())]
         if let relayState { fields.append((name: "RelayState", value: relayState)) }

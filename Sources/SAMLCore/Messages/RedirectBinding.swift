@@ -33,10 +33,17 @@ public enum RedirectBinding {
     static func encode(
         xml: String, parameter: Parameter, relayState: String?, signer: SPCredential?
     ) throws(SAMLError) -> String {
+        try encode(xml: Array(xml.utf8), parameter: parameter, relayState: relayState, signer: signer)
+    }
+
+    /// ``encode(xml:parameter:relayState:signer:)`` over UTF-8 bytes.
+    static func encode(
+        xml: [UInt8], parameter: Parameter, relayState: String?, signer: SPCredential?
+    ) throws(SAMLError) -> String {
         if let relayState, relayState.utf8.count > maxRelayStateBytes {
             throw SAMLError(.invalidConfiguration, "RelayState must not exceed \(maxRelayStateBytes) bytes")
         }
-        let deflated = try RawDeflate.compress(Array(xml.utf8))
+        let deflated = try RawDeflate.compress(xml)
         var query = parameter.rawValue + "=" + FormURLEncoding.encode(Data(deflated).base64EncodedString())
         if let relayState {
             query += "&RelayState=" + FormURLEncoding.encode(relayState)
