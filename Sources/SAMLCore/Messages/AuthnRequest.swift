@@ -91,9 +91,8 @@ public struct AuthnRequest: Sendable, Hashable {
     ///     signed requests).
     /// - Throws: ``SAMLError`` `invalid_configuration` for a RelayState over 80 bytes.
     public func redirectURL(relayState: String? = nil, signer: SPCredential? = nil) throws(SAMLError) -> String {
-        let query = try RedirectBinding.encode(
-            xml: xmlBytes.bytes, parameter: .request, relayState: relayState, signer: signer)
-        return RedirectBinding.url(endpoint: destination, query: query)
+        try RedirectBinding.url(
+            endpoint: destination, xml: xmlBytes.bytes, parameter: .request, relayState: relayState, signer: signer)
     }
 
     /// The HTTP-POST binding: a complete HTML page whose form posts `SAMLRequest` (base64 of the XML, signed

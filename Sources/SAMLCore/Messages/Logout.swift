@@ -62,8 +62,8 @@ public struct LogoutRequest: Sendable, Hashable {
         guard let destination, !destination.isEmpty else {
             throw SAMLError(.invalidConfiguration, "a LogoutRequest sent by redirect needs a Destination")
         }
-        let query = try RedirectBinding.encode(xml: xml, parameter: .request, relayState: relayState, signer: signer)
-        return RedirectBinding.url(endpoint: destination, query: query)
+        return try RedirectBinding.url(
+            endpoint: destination, xml: Array(xml.utf8), parameter: .request, relayState: relayState, signer: signer)
     }
 
     /// Parses a `samlp:LogoutRequest` document.
@@ -145,8 +145,8 @@ public struct LogoutResponse: Sendable, Hashable {
         guard let destination, !destination.isEmpty else {
             throw SAMLError(.invalidConfiguration, "a LogoutResponse sent by redirect needs a Destination")
         }
-        let query = try RedirectBinding.encode(xml: xml, parameter: .response, relayState: relayState, signer: signer)
-        return RedirectBinding.url(endpoint: destination, query: query)
+        return try RedirectBinding.url(
+            endpoint: destination, xml: Array(xml.utf8), parameter: .response, relayState: relayState, signer: signer)
     }
 
     /// Parses a `samlp:LogoutResponse` document.

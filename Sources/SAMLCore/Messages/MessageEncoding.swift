@@ -106,8 +106,13 @@ enum FormURLEncoding {
     static func encode(_ text: String) -> String {
         var out = [UInt8]()
         out.reserveCapacity(text.utf8.count + text.utf8.count / 4)
-        let hex: [UInt8] = Array("0123456789ABCDEF".utf8)
-        for byte in text.utf8 {
+        append(text.utf8, to: &out)
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// Appends the encoding of `bytes` to `out`.
+    static func append(_ bytes: some Sequence<UInt8>, to out: inout [UInt8]) {
+        for byte in bytes {
             switch byte {
             case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"),
                 UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"),
@@ -117,12 +122,13 @@ enum FormURLEncoding {
                 out.append(UInt8(ascii: "+"))
             default:
                 out.append(UInt8(ascii: "%"))
-                out.append(hex[Int(byte >> 4)])
-                out.append(hex[Int(byte & 0x0F)])
+                out.append(hexDigits[Int(byte >> 4)])
+                out.append(hexDigits[Int(byte & 0x0F)])
             }
         }
-        return String(decoding: out, as: UTF8.self)
     }
+
+    private static let hexDigits: [UInt8] = Array("0123456789ABCDEF".utf8)
 
     /// Decodes `%XX` and `+`; `nil` for a malformed escape or bytes that are not UTF-8.
     static func decode(_ text: Substring) -> String? {
@@ -165,21 +171,21 @@ enum RawDeflate {
         }
         let stream = deflater.stream
         let bound = Int(deflateBound(stream, uLong(input.count)))
-        var output = [UInt8](repeating: 0, count: bound)
         var input = input
-        let status: Int32 = input.withUnsafeMutableBufferPointer { inBuffer in
-            output.withUnsafeMutableBufferPointer { outBuffer in
+        var status: Int32 = Z_STREAM_ERROR
+        let output = [UInt8](unsafeUninitializedCapacity: bound) { outBuffer, initialized in
+            status = input.withUnsafeMutableBufferPointer { inBuffer in
                 stream.pointee.next_in = inBuffer.baseAddress
                 stream.pointee.avail_in = uInt(inBuffer.count)
                 stream.pointee.next_out = outBuffer.baseAddress
                 stream.pointee.avail_out = uInt(outBuffer.count)
                 return deflate(stream, Z_FINISH)
             }
+            initialized = status == Z_STREAM_END ? Int(stream.pointee.total_out) : 0
         }
         stream.pointee.next_in = nil
         stream.pointee.next_out = nil
         guard status == Z_STREAM_END else { throw SAMLError(.invalidConfiguration, "zlib deflate failed") }
-        output.removeSubrange(Int(stream.pointee.total_out)...)
         return output
     }
 

@@ -25,44 +25,45 @@ public enum RedirectBinding {
     /// The signature algorithm SAMLCore signs with.
     static let sigAlgRSASHA256 = AlgorithmPolicy.URI.rsaSHA256
 
-    /// Builds the query string (without `?`): `SAMLRequest=…[&RelayState=…][&SigAlg=…&Signature=…]`.
+    /// Builds the URL `endpoint?SAMLRequest=…[&RelayState=…][&SigAlg=…&Signature=…]` (with `&` instead of `?`
+    /// when the endpoint already has a query).
     ///
     /// When `signer` is given the signature is RSA-SHA256 (PKCS#1 v1.5) over the exact octets
     /// `SAMLRequest=…&RelayState=…&SigAlg=…` as they appear in the query (§3.4.4.1).
     /// - Throws: ``SAMLError`` `invalid_configuration` for a RelayState over 80 bytes.
-    static func encode(
-        xml: String, parameter: Parameter, relayState: String?, signer: SPCredential?
-    ) throws(SAMLError) -> String {
-        try encode(xml: Array(xml.utf8), parameter: parameter, relayState: relayState, signer: signer)
-    }
-
-    /// ``encode(xml:parameter:relayState:signer:)`` over UTF-8 bytes.
-    static func encode(
-        xml: [UInt8], parameter: Parameter, relayState: String?, signer: SPCredential?
+    static func url(
+        endpoint: String, xml: [UInt8], parameter: Parameter, relayState: String?, signer: SPCredential?
     ) throws(SAMLError) -> String {
         if let relayState, relayState.utf8.count > maxRelayStateBytes {
             throw SAMLError(.invalidConfiguration, "RelayState must not exceed \(maxRelayStateBytes) bytes")
         }
         let deflated = try RawDeflate.compress(xml)
-        var query = parameter.rawValue + "=" + FormURLEncoding.encode(Data(deflated).base64EncodedString())
+        var out = [UInt8]()
+        out.reserveCapacity(endpoint.utf8.count + deflated.count * 2 + (signer == nil ? 100 : 600))
+        out.append(contentsOf: endpoint.utf8)
+        out.append(endpoint.utf8.contains(UInt8(ascii: "?")) ? UInt8(ascii: "&") : UInt8(ascii: "?"))
+        let queryStart = out.count
+        out.append(contentsOf: parameter.rawValue.utf8)
+        out.append(UInt8(ascii: "="))
+        FormURLEncoding.append(Data(deflated).base64EncodedData(), to: &out)
         if let relayState {
-            query += "&RelayState=" + FormURLEncoding.encode(relayState)
+            out.append(contentsOf: "&RelayState=".utf8)
+            FormURLEncoding.append(relayState.utf8, to: &out)
         }
-        guard let signer else { return query }
-        query += "&SigAlg=" + FormURLEncoding.encode(sigAlgRSASHA256)
-        let signature: _RSA.Signing.RSASignature
-        do {
-            signature = try signer.signingKey.signature(
-                for: SHA256.hash(data: Array(query.utf8)), padding: .insecurePKCS1v1_5)
-        } catch {
-            throw SAMLError(.invalidKey, "the Redirect signature could not be computed", detail: "\(error)")
+        if let signer {
+            out.append(contentsOf: "&SigAlg=".utf8)
+            FormURLEncoding.append(sigAlgRSASHA256.utf8, to: &out)
+            let signature: _RSA.Signing.RSASignature
+            do {
+                signature = try signer.signingKey.signature(
+                    for: SHA256.hash(data: out[queryStart...]), padding: .insecurePKCS1v1_5)
+            } catch {
+                throw SAMLError(.invalidKey, "the Redirect signature could not be computed", detail: "\(error)")
+            }
+            out.append(contentsOf: "&Signature=".utf8)
+            FormURLEncoding.append(signature.rawRepresentation.base64EncodedData(), to: &out)
         }
-        return query + "&Signature=" + FormURLEncoding.encode(signature.rawRepresentation.base64EncodedString())
-    }
-
-    /// Appends `query` to `endpoint` with `?` (or `&` when the endpoint already has a query, as some IdP URLs do).
-    static func url(endpoint: String, query: String) -> String {
-        endpoint + (endpoint.contains("?") ? "&" : "?") + query
+        return String(decoding: out, as: UTF8.self)
     }
 
     /// Decodes and, if signed, verifies a Redirect-binding message.
