@@ -94,7 +94,7 @@ let package = Package(
         // MARK: Tests
         .testTarget(
             name: "SAMLCoreTests",
-            dependencies: ["SAMLCore", .product(name: "Logging", package: "swift-log")],
+            dependencies: ["SAMLCore", "CXMLSec", .product(name: "Logging", package: "swift-log")],
             exclude: ["Fixtures"],
             swiftSettings: swiftSettings
         ),
