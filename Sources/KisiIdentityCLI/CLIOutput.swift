@@ -17,7 +17,7 @@ enum CLIOutput {
         FileHandle.standardError.write(Data((line + "\n").utf8))
     }
 
-    /// Prints `{"error":{"code":…,"message":…}}` on stdout and returns the exit code 1.
+    /// Prints `{"error":{"code":…,"message":…}}` on stdout and returns the exit code 1 (throw it).
     static func fail(code: String, message: String) -> ExitCode {
         struct Envelope: Encodable {
             struct Body: Encodable {
