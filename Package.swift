@@ -23,6 +23,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
         .package(url: "https://github.com/apple/swift-certificates", from: "1.21.1"),
         .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
+        .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
     ],
     targets: [
         // MARK: C system libraries (see ../shared/notes/xmlsec.md for the traps these shims avoid)
@@ -70,6 +71,7 @@ let package = Package(
             name: "Licensing",
             dependencies: [
                 .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -98,7 +100,11 @@ let package = Package(
         ),
         .testTarget(name: "SCIMCoreTests", dependencies: ["SCIMCore"], swiftSettings: swiftSettings),
         .testTarget(name: "DirectoryImportTests", dependencies: ["DirectoryImport"], swiftSettings: swiftSettings),
-        .testTarget(name: "LicensingTests", dependencies: ["Licensing"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "LicensingTests",
+            dependencies: ["Licensing", .product(name: "PropertyBased", package: "swift-property-based")],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "KisiIdentityCLITests",
             dependencies: ["KisiIdentityCLI"],
