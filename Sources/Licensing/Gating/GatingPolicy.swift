@@ -18,6 +18,8 @@ public struct GatingPolicy: Sendable {
     public let rules: [PolicyRule]
     /// Host settings.
     public var configuration: GatingConfiguration
+    /// The rules grouped by the actions they apply to (same rules, looked up faster).
+    private let rulesByAction: [GatedAction: [PolicyRule]]
 
     /// Creates the standard policy with `configuration`.
     public init(configuration: GatingConfiguration = GatingConfiguration()) {
@@ -28,6 +30,11 @@ public struct GatingPolicy: Sendable {
     init(configuration: GatingConfiguration, rules: [PolicyRule]) {
         self.configuration = configuration
         self.rules = rules
+        var grouped: [GatedAction: [PolicyRule]] = [:]
+        for rule in rules {
+            for action in rule.actions { grouped[action, default: []].append(rule) }
+        }
+        self.rulesByAction = grouped
     }
 
     /// Assesses `license` for `organization` at `now` using this policy's configuration.
@@ -76,7 +83,7 @@ public struct GatingPolicy: Sendable {
         var permits: [Decision.Explanation] = []
         var forbids: [Decision.Explanation] = []
         var advice: [Decision.Explanation] = []
-        for rule in rules where rule.actions.contains(action) && rule.matches(facts) {
+        for rule in rulesByAction[action] ?? [] where rule.matches(facts) {
             let explanation = Decision.Explanation(ruleID: rule.id, reason: rule.reason, details: rule.details(facts))
             switch rule.effect {
             case .permit: permits.append(explanation)
