@@ -47,7 +47,7 @@ public struct LicenseEnvelope: Sendable, Hashable {
         func malformed(_ detail: String) -> LicensingError {
             LicensingError(.malformed, "The text is not a complete Kisi Identity licence.", detail: detail)
         }
-        let lines = text.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r" })
+        let lines = text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline)
             .map { $0.trimmedWhitespace }
         guard let begin = lines.firstIndex(of: Self.beginMarker) else { throw malformed("no BEGIN line") }
         guard let end = lines[begin...].firstIndex(of: Self.endMarker) else { throw malformed("no END line") }
