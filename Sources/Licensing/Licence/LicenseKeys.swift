@@ -41,6 +41,9 @@ public struct LicensePublicKey: Sendable {
         KeyFile.encode(keyID: keyID, rawKey: key.rawRepresentation, type: Self.fileType)
     }
 
+    /// The raw 32-byte key as unpadded base64url, as in the file form.
+    public var encodedKey: String { Base64URL.encode(key.rawRepresentation) }
+
     /// The default key id of a public key: `k-` and the first 8 bytes of SHA-256 over the raw key, in hex.
     public static func defaultKeyID(for key: Curve25519.Signing.PublicKey) -> String {
         "k-" + SHA256.hash(data: key.rawRepresentation).prefix(8).map { byte in
