@@ -97,11 +97,13 @@ public struct LicenseAssessment: Sendable, Hashable {
 
     /// Assesses `evidence` for `organizationID` at `now`.
     /// - Parameters:
+    ///   - evidence: the licence as the host knows it (none, rejected, verified).
     ///   - organizationID: the organization the licence must belong to; `nil` skips that check (used by
     ///     `license verify` without `--org`).
     ///   - history: the organization's earlier licences (for `superseded`).
     ///   - revokedLicenseIDs: the host's revocation list.
     ///   - product: the product licences must name.
+    ///   - now: the instant to assess at.
     public init(
         evidence: LicenseEvidence,
         organizationID: String?,
