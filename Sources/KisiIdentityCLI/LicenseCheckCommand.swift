@@ -94,7 +94,11 @@ struct LicenseCheckCommand: AsyncParsableCommand {
     struct Output: Encodable {
         var decision: Decision
 
-        enum Keys: String, CodingKey { case reasons, ruleIDs = "rule_ids", auditEvent = "audit_event" }
+        enum Keys: String, CodingKey {
+            case reasons
+            case ruleIDs = "rule_ids"
+            case auditEvent = "audit_event"
+        }
 
         func encode(to encoder: any Encoder) throws {
             try decision.encode(to: encoder)
@@ -115,7 +119,8 @@ struct LicenseCheckCommand: AsyncParsableCommand {
         } catch {
             throw CLIOutput.fail(code: "state_invalid", message: "The state file is not valid: \(Self.describe(error))")
         }
-        let base = state == "-"
+        let base =
+            state == "-"
             ? URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
             : URL(fileURLWithPath: state).deletingLastPathComponent()
         func resolve(_ path: String) -> String {

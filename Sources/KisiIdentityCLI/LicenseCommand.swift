@@ -9,6 +9,8 @@ struct LicenseCommand: AsyncParsableCommand {
             `verify` and `check` are what operators use. `issue` and `keygen` exist for development and tests \
             only: production licences are issued by the vendor's signing service, and hosts pin its public keys.
             """,
-        subcommands: [LicenseVerifyCommand.self, LicenseCheckCommand.self, LicenseIssueCommand.self, LicenseKeygenCommand.self]
+        subcommands: [
+            LicenseVerifyCommand.self, LicenseCheckCommand.self, LicenseIssueCommand.self, LicenseKeygenCommand.self,
+        ]
     )
 }

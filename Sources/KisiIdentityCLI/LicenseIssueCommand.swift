@@ -63,7 +63,8 @@ struct LicenseIssueCommand: AsyncParsableCommand {
 
     func parsedFeatures() throws -> Set<LicenseFeature> {
         var result: Set<LicenseFeature> = []
-        for name in features.split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces) }) where !name.isEmpty {
+        for name in features.split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces) }) where !name.isEmpty
+        {
             guard let feature = LicenseFeature(rawValue: name) else {
                 throw ValidationError("unknown feature '\(name)'; use sso, scim, directory_import")
             }

@@ -68,7 +68,8 @@ struct LicenseVerifyCommand: AsyncParsableCommand {
         } catch {
             throw error.exitCode
         }
-        let revokedIDs = Set((revoked ?? "").split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) })
+        let revokedIDs = Set(
+            (revoked ?? "").split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) })
         let assessment = LicenseAssessment(
             evidence: .verified(license),
             organizationID: org,

@@ -1,7 +1,7 @@
 #if canImport(FoundationEssentials)
-public import FoundationEssentials
+    import FoundationEssentials
 #else
-public import Foundation
+    import Foundation
 #endif
 
 /// The one error type of the Licensing module.
@@ -31,7 +31,9 @@ public struct LicensingError: Error, Sendable, Hashable, CustomStringConvertible
         public static let issueFailed = Code("license_issue_failed")
 
         /// Every code, for documentation and tests.
-        public static let all: [Code] = [.malformed, .unknownKey, .signatureInvalid, .payloadInvalid, .keyInvalid, .issueFailed]
+        public static let all: [Code] = [
+            .malformed, .unknownKey, .signatureInvalid, .payloadInvalid, .keyInvalid, .issueFailed,
+        ]
 
         /// The snake_case text.
         public var description: String { rawValue }
@@ -40,7 +42,8 @@ public struct LicensingError: Error, Sendable, Hashable, CustomStringConvertible
         public init(from decoder: any Decoder) throws {
             let text = try decoder.singleValueContainer().decode(String.self)
             guard let known = Code.all.first(where: { $0.rawValue == text }) else {
-                throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "unknown code"))
+                throw DecodingError.dataCorrupted(
+                    .init(codingPath: decoder.codingPath, debugDescription: "unknown code"))
             }
             self = known
         }

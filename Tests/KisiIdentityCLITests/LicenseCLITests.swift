@@ -24,10 +24,14 @@ import Testing
 
         /// Issues a licence into `name` and returns its path.
         @discardableResult
-        func issue(_ name: String = "license.txt", org: String = "org_1", features: String = "sso,scim", extra: [String] = []) throws -> String {
+        func issue(
+            _ name: String = "license.txt", org: String = "org_1", features: String = "sso,scim", extra: [String] = []
+        ) throws -> String {
             let result = try CLIRunner.run(
-                ["license", "issue", "--signing-key", path("private.json"), "--org", org, "--features", features,
-                 "--days", "30", "--now", "2026-05-01T00:00:00Z", "--id", "lic_cli", "--out", path(name)] + extra
+                [
+                    "license", "issue", "--signing-key", path("private.json"), "--org", org, "--features", features,
+                    "--days", "30", "--now", "2026-05-01T00:00:00Z", "--id", "lic_cli", "--out", path(name),
+                ] + extra
             )
             #expect(result.exitCode == 0, "\(result.stdout)\(result.stderr)")
             return path(name)
@@ -51,7 +55,8 @@ import Testing
     @Test func keygenRefusesToOverwrite() throws {
         let workspace = try Workspace()
         let result = try CLIRunner.run([
-            "license", "keygen", "--out-private", workspace.path("private.json"), "--out-public", workspace.path("other.json"),
+            "license", "keygen", "--out-private", workspace.path("private.json"), "--out-public",
+            workspace.path("other.json"),
         ])
         #expect(result.exitCode == 1)
         let error = try #require(try result.json()["error"] as? [String: Any])
@@ -62,7 +67,8 @@ import Testing
         let workspace = try Workspace()
         let license = try workspace.issue(extra: ["--seats", "50"])
         let result = try CLIRunner.run([
-            "license", "verify", license, "--public-key", workspace.path("public.json"), "--now", "2026-05-10T00:00:00Z",
+            "license", "verify", license, "--public-key", workspace.path("public.json"), "--now",
+            "2026-05-10T00:00:00Z",
         ])
         #expect(result.exitCode == 0)
         let json = try result.json()
@@ -77,12 +83,15 @@ import Testing
     }
 
     @Test(arguments: [
-        ("2026-04-30T00:00:00Z", "not_started"), ("2026-06-05T00:00:00Z", "in_grace"), ("2026-07-01T00:00:00Z", "expired"),
+        ("2026-04-30T00:00:00Z", "not_started"), ("2026-06-05T00:00:00Z", "in_grace"),
+        ("2026-07-01T00:00:00Z", "expired"),
     ])
     func verifyReportsTheStateAtNow(now: String, state: String) throws {
         let workspace = try Workspace()
         let license = try workspace.issue()
-        let result = try CLIRunner.run(["license", "verify", license, "--public-key", workspace.path("public.json"), "--now", now])
+        let result = try CLIRunner.run([
+            "license", "verify", license, "--public-key", workspace.path("public.json"), "--now", now,
+        ])
         #expect(result.exitCode == 0)
         #expect(try result.json()["state"] as? String == state)
     }
@@ -144,7 +153,8 @@ import Testing
     @Test func issueRejectsUnknownFeaturesAsUsageErrors() throws {
         let workspace = try Workspace()
         let result = try CLIRunner.run([
-            "license", "issue", "--signing-key", workspace.path("private.json"), "--org", "o", "--features", "sso,teleport",
+            "license", "issue", "--signing-key", workspace.path("private.json"), "--org", "o", "--features",
+            "sso,teleport",
             "--days", "3",
         ])
         #expect(result.exitCode == 64)
@@ -210,7 +220,8 @@ import Testing
         let workspace = try Workspace()
         try workspace.issue()
         let result = try CLIRunner.run([
-            "license", "check", "--state", try state(workspace), "--action", "enable_scim", "--now", "2026-06-05T00:00:00Z",
+            "license", "check", "--state", try state(workspace), "--action", "enable_scim", "--now",
+            "2026-06-05T00:00:00Z",
         ])
         #expect(try result.json()["reasons"] as? [String] == ["license_in_grace"])
     }
@@ -227,7 +238,9 @@ import Testing
     @Test func checkRejectsUnknownActions() throws {
         let workspace = try Workspace()
         try workspace.issue()
-        let result = try CLIRunner.run(["license", "check", "--state", try state(workspace), "--action", "launch_rockets"])
+        let result = try CLIRunner.run([
+            "license", "check", "--state", try state(workspace), "--action", "launch_rockets",
+        ])
         #expect(result.exitCode == 64)
     }
 
@@ -240,7 +253,10 @@ import Testing
             #expect(help.stdout.contains("For development and tests only"), "\(command)")
         }
         let check = try CLIRunner.run(["license", "check", "--help"])
-        for key in ["organization", "owners", "login_mode", "public_key_files", "revoked_license_ids", "set_login_mode_required"] {
+        for key in [
+            "organization", "owners", "login_mode", "public_key_files", "revoked_license_ids",
+            "set_login_mode_required",
+        ] {
             #expect(check.stdout.contains(key), "\(key)")
         }
     }

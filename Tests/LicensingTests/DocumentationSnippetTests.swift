@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import Licensing
 
 /// The code shown in the DocC catalog, with its free names bound, so it keeps compiling and meaning what
@@ -13,7 +14,10 @@ import Testing
         let now = Fixture.now
         var shown: [ReasonCode] = []
         func show(_ reasons: [ReasonCode]) { shown = reasons }
-        struct AuditLog { var events: [AuditEvent] = []; mutating func record(_ event: AuditEvent) { events.append(event) } }
+        struct AuditLog {
+            var events: [AuditEvent] = []
+            mutating func record(_ event: AuditEvent) { events.append(event) }
+        }
         var auditLog = AuditLog()
 
         // From Licensing.md:
@@ -43,9 +47,10 @@ import Testing
         let now = Fixture.now
 
         // From GatingSSOAndSCIM.md:
-        let policy = GatingPolicy(configuration: GatingConfiguration(
-            reauthenticationWindow: 15 * 60,
-            revokedLicenseIDs: revocationList))
+        let policy = GatingPolicy(
+            configuration: GatingConfiguration(
+                reauthenticationWindow: 15 * 60,
+                revokedLicenseIDs: revocationList))
         let decision = policy.decide(
             .activateSSO, actor: Actor(id: userID, reauthenticatedAt: lastReauth),
             organization: state, license: evidence, now: now)

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import Licensing
 
 /// An independent statement of the documented rule table, written as plain conditions over the test
@@ -32,7 +33,6 @@ enum Oracle {
     static let needsSCIM: Set<GatedAction> = [.enableSCIM, .createSCIMToken]
     static let runtime: Set<GatedAction> = [.ssoLogin, .createUserJIT]
     static let licensedConfig = needsSSO.subtracting(runtime).union(needsSCIM).union([.addDirectoryImport])
-
 
     static func expect(_ c: GateCase) -> Expectation {
         let a = c.action
@@ -121,7 +121,10 @@ enum Oracle {
         if !forbid.isEmpty {
             reasons = forbid
         } else if permit {
-            reasons = [a.isConfiguration ? "owner_configuration" : (a == .passwordLogin ? "password_login_available" : "sso_available")]
+            reasons = [
+                a.isConfiguration
+                    ? "owner_configuration" : (a == .passwordLogin ? "password_login_available" : "sso_available")
+            ]
         } else {
             reasons = ["no_permit"]
         }
@@ -166,9 +169,11 @@ enum Oracle {
     /// decisions on a slice of the domain covering every action.
     @Test func ruleOrderNeverMatters() {
         var generator = SplitMix64(seed: 7)
-        let tables = ([Array(GatingPolicy.standardRules.reversed())] + (0..<4).map { _ in
-            GatingPolicy.standardRules.shuffled(using: &generator)
-        }).map(GateCase.policies(rules:))
+        let tables =
+            ([Array(GatingPolicy.standardRules.reversed())]
+            + (0..<4).map { _ in
+                GatingPolicy.standardRules.shuffled(using: &generator)
+            }).map(GateCase.policies(rules:))
         var checked = 0
         for action in GatedAction.allCases {
             for (index, c) in GateCase.all(for: action).enumerated() where index % 37 == 0 {

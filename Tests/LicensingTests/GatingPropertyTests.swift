@@ -1,6 +1,7 @@
 import Foundation
 import PropertyBased
 import Testing
+
 @testable import Licensing
 
 /// Properties of the gate over random inputs, including a random `now` that moves every licence through
@@ -8,7 +9,9 @@ import Testing
 @Suite struct GatingPropertyTests {
     /// A random point of the domain, at a random instant between 30 days before issue and 420 days after.
     static let cases = zip(
-        zip(Gen<GatedAction>.case, Gen<RoleScenario>.case, Gen<LicenseScenario>.case, Gen<LoginMode>.case, Gen<SSOScenario>.case),
+        zip(
+            Gen<GatedAction>.case, Gen<RoleScenario>.case, Gen<LicenseScenario>.case, Gen<LoginMode>.case,
+            Gen<SSOScenario>.case),
         zip(Gen.bool, Gen.int(in: 0...2), Gen.bool, Gen<ReauthScenario>.case, Gen.int(in: -30 * 86_400...420 * 86_400))
     ).map { first, second in
         GateCase(
@@ -28,7 +31,8 @@ import Testing
                 let assessment = c.facts().license
                 #expect(assessment.state == .active, "\(c)")
                 let feature: LicenseFeature =
-                    GatedAction.scimConfiguration.contains(c.action) ? .scim
+                    GatedAction.scimConfiguration.contains(c.action)
+                    ? .scim
                     : GatedAction.directoryImportConfiguration.contains(c.action) ? .directoryImport : .sso
                 #expect(assessment.grants(feature), "\(c)")
             }

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import Licensing
 
 /// The product rules of issue 7, one scenario each.
@@ -63,13 +64,19 @@ import Testing
 
     @Test func recentReauthenticationCanBeRequired() {
         let configuration = GatingConfiguration(reauthenticationWindow: 600)
-        let stale = decide(.activateSSO, reauthenticatedAt: Fixture.now.addingTimeInterval(-601), in: org(sso: Self.activeSSO), configuration: configuration)
+        let stale = decide(
+            .activateSSO, reauthenticatedAt: Fixture.now.addingTimeInterval(-601), in: org(sso: Self.activeSSO),
+            configuration: configuration)
         #expect(stale.reasons == [.reauthRequired])
         let never = decide(.activateSSO, in: org(sso: Self.activeSSO), configuration: configuration)
         #expect(never.reasons == [.reauthRequired])
-        let fresh = decide(.activateSSO, reauthenticatedAt: Fixture.now.addingTimeInterval(-600), in: org(sso: Self.activeSSO), configuration: configuration)
+        let fresh = decide(
+            .activateSSO, reauthenticatedAt: Fixture.now.addingTimeInterval(-600), in: org(sso: Self.activeSSO),
+            configuration: configuration)
         #expect(fresh.allowed)
-        let farFuture = decide(.activateSSO, reauthenticatedAt: Fixture.now.addingTimeInterval(3600), in: org(sso: Self.activeSSO), configuration: configuration)
+        let farFuture = decide(
+            .activateSSO, reauthenticatedAt: Fixture.now.addingTimeInterval(3600), in: org(sso: Self.activeSSO),
+            configuration: configuration)
         #expect(farFuture.reasons == [.reauthRequired])
         // Logins are not configuration: no re-authentication needed.
         #expect(decide(.ssoLogin, in: org(sso: Self.activeSSO), configuration: configuration).allowed)
@@ -90,7 +97,8 @@ import Testing
     }
 
     @Test func directoryImportsAreUnlimitedAndNeedNoSSO() {
-        let decision = decide(.addDirectoryImport, in: org(imports: 25), license: Fixture.license(features: [.directoryImport]))
+        let decision = decide(
+            .addDirectoryImport, in: org(imports: 25), license: Fixture.license(features: [.directoryImport]))
         #expect(decision.allowed)
     }
 
@@ -126,12 +134,15 @@ import Testing
         #expect(decide(.setLoginModeRequired, in: org(owners: [recovery], sso: Self.activeSSO)).allowed)
         // Required-except-owners keeps owners on passwords, so no break-glass is needed.
         #expect(decide(.setLoginModeRequiredExceptOwners, in: org(owners: [plain], sso: Self.activeSSO)).allowed)
-        #expect(decide(.setLoginModeRequired, in: org(owners: [plain])).reasons == [.noBreakGlass, .ssoNotActive].sorted())
+        #expect(
+            decide(.setLoginModeRequired, in: org(owners: [plain])).reasons == [.noBreakGlass, .ssoNotActive].sorted())
     }
 
     @Test func deletingRequiredSSOWouldLockOut() {
         #expect(decide(.deleteSSO, in: org(sso: Self.activeSSO, mode: .required)).reasons == [.wouldLockOut])
-        #expect(decide(.deactivateSSO, in: org(sso: Self.activeSSO, mode: .requiredExceptOwners)).reasons == [.wouldLockOut])
+        #expect(
+            decide(.deactivateSSO, in: org(sso: Self.activeSSO, mode: .requiredExceptOwners)).reasons == [.wouldLockOut]
+        )
         #expect(decide(.deleteSSO, in: org(sso: Self.activeSSO)).allowed)
         #expect(decide(.deleteSSO, in: org(sso: Self.activeSSO, scim: true)).reasons == [.scimDependsOnSSO])
     }
@@ -163,7 +174,10 @@ import Testing
         #expect(login.allowed)
         #expect(login.warnings.map(\.code) == ["license_in_grace"])
         #expect(login.warnings.first?.daysRemaining == 9)
-        #expect(decide(.createSCIMToken, in: org(sso: Self.activeSSO, scim: true), license: license).reasons == [.licenseInGrace])
+        #expect(
+            decide(.createSCIMToken, in: org(sso: Self.activeSSO, scim: true), license: license).reasons == [
+                .licenseInGrace
+            ])
         // Reducing actions stay possible.
         #expect(decide(.revokeSCIMToken, in: org(sso: Self.activeSSO, scim: true), license: license).allowed)
     }
@@ -189,7 +203,8 @@ import Testing
         #expect(decide(.createUserJIT, actor: "u_new", in: full, license: license).reasons == [.seatLimitReached])
         #expect(decide(.ssoLogin, actor: "u_existing", in: full, license: license).allowed)
         #expect(decide(.passwordLogin, actor: "u_existing", in: full, license: license).allowed)
-        #expect(decide(.createUserJIT, actor: "u_new", in: org(sso: Self.activeSSO, users: 9), license: license).allowed)
+        #expect(
+            decide(.createUserJIT, actor: "u_new", in: org(sso: Self.activeSSO, users: 9), license: license).allowed)
     }
 
     @Test func revokedLicenceIsRefused() {
@@ -205,7 +220,8 @@ import Testing
         let decision = decide(.installLicense, in: organization, license: Fixture.license(issuedAt: Fixture.issued))
         #expect(decision.reasons == [.licenseSuperseded])
         // A future-dated renewal may be installed before it starts.
-        let renewal = Fixture.license(issuedAt: Fixture.now, notBefore: Fixture.now.addingTimeInterval(30 * Fixture.day))
+        let renewal = Fixture.license(
+            issuedAt: Fixture.now, notBefore: Fixture.now.addingTimeInterval(30 * Fixture.day))
         #expect(decide(.installLicense, in: organization, license: renewal).allowed)
     }
 
@@ -240,7 +256,10 @@ import Testing
         encoder.outputFormatting = .sortedKeys
         encoder.dateEncodingStrategy = .iso8601
         let json = String(decoding: try encoder.encode(event), as: UTF8.self)
-        #expect(json == #"{"action":"create_sso_connection","actor_id":"u_admin","license_id":"lic_1","license_state":"active","occurred_at":"2026-04-11T00:00:00Z","organization_id":"org_acme","outcome":"denied","reasons":["not_owner"],"rule_ids":["config.not_owner"],"type":"kisi_identity.gating_decision"}"#)
+        #expect(
+            json
+                == #"{"action":"create_sso_connection","actor_id":"u_admin","license_id":"lic_1","license_state":"active","occurred_at":"2026-04-11T00:00:00Z","organization_id":"org_acme","outcome":"denied","reasons":["not_owner"],"rule_ids":["config.not_owner"],"type":"kisi_identity.gating_decision"}"#
+        )
     }
 
     @Test func ruleIDsAreUniqueAndReasonCodesSnakeCase() {
@@ -252,7 +271,9 @@ import Testing
         }
         // Every action has at least one permit rule.
         for action in GatedAction.allCases {
-            #expect(GatingPolicy.standardRules.contains { $0.effect == .permit && $0.actions.contains(action) }, "\(action)")
+            #expect(
+                GatingPolicy.standardRules.contains { $0.effect == .permit && $0.actions.contains(action) }, "\(action)"
+            )
         }
     }
 }

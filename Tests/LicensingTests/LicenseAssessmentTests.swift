@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import Licensing
 
 @Suite struct LicenseAssessmentTests {
@@ -16,11 +17,13 @@ import Testing
     }
 
     /// Days before `notAfter` → the warning code (or none).
-    @Test(arguments: [
-        (90.0, nil), (61.0, nil), (60.0, "license_expires_in_60_days"), (45.0, "license_expires_in_60_days"),
-        (30.0, "license_expires_in_30_days"), (8.0, "license_expires_in_30_days"), (7.0, "license_expires_in_7_days"),
-        (1.5, "license_expires_in_7_days"), (1.0, "license_expires_in_1_day"), (0.25, "license_expires_in_1_day"),
-    ] as [(Double, String?)])
+    @Test(
+        arguments: [
+            (90.0, nil), (61.0, nil), (60.0, "license_expires_in_60_days"), (45.0, "license_expires_in_60_days"),
+            (30.0, "license_expires_in_30_days"), (8.0, "license_expires_in_30_days"),
+            (7.0, "license_expires_in_7_days"),
+            (1.5, "license_expires_in_7_days"), (1.0, "license_expires_in_1_day"), (0.25, "license_expires_in_1_day"),
+        ] as [(Double, String?)])
     func expiryWarnings(daysBefore: Double, code: String?) {
         let license = Fixture.license()
         let result = assess(license, at: license.notAfter.addingTimeInterval(-daysBefore * Fixture.day))
@@ -60,12 +63,14 @@ import Testing
         let current = Fixture.license(id: "new", issuedAt: Fixture.issued.addingTimeInterval(Fixture.day), days: 30)
         let history = LicenseHistory().recording(old).recording(current)
         #expect(assess(old, at: Fixture.now, history: history).state == .superseded)
-        #expect(assess(current, at: Fixture.issued.addingTimeInterval(2 * Fixture.day), history: history).state == .active)
+        #expect(
+            assess(current, at: Fixture.issued.addingTimeInterval(2 * Fixture.day), history: history).state == .active)
     }
 
     @Test func trialAfterAPaidLicenceIsSuperseded() {
         let paid = Fixture.license(id: "paid", kind: .paid)
-        let laterTrial = Fixture.license(id: "trial", kind: .trial, issuedAt: Fixture.issued.addingTimeInterval(Fixture.day))
+        let laterTrial = Fixture.license(
+            id: "trial", kind: .trial, issuedAt: Fixture.issued.addingTimeInterval(Fixture.day))
         let history = LicenseHistory().recording(paid)
         #expect(history.hasHadPaidLicense)
         #expect(assess(laterTrial, at: Fixture.now, history: history).state == .superseded)
@@ -86,7 +91,9 @@ import Testing
         #expect(assess(sameProduct, at: Fixture.now, revoked: ["r"]).state == .orgMismatch)
         let sameOrg = Fixture.license(id: "r", days: 1)
         #expect(assess(sameOrg, at: Fixture.now, revoked: ["r"]).state == .revoked)
-        #expect(LicenseAssessment(evidence: .rejected(.unknownKey), organizationID: nil, now: Fixture.now).failure == .unknownKey)
+        #expect(
+            LicenseAssessment(evidence: .rejected(.unknownKey), organizationID: nil, now: Fixture.now).failure
+                == .unknownKey)
     }
 
     @Test func withoutAnOrganizationTheOrgIsNotChecked() {

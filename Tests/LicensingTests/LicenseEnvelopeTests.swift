@@ -1,6 +1,7 @@
 import Crypto
 import Foundation
 import Testing
+
 @testable import Licensing
 
 @Suite struct LicenseEnvelopeTests {
@@ -23,7 +24,8 @@ import Testing
     /// Copy-paste damage that must not matter: CRLF, indentation, quoting text around it, re-wrapping,
     /// blank lines, trailing padding.
     @Test(arguments: [
-        "crlf", "indented", "surrounded", "rewrapped", "single_line_base64", "blank_lines", "padded", "lowercase_headers",
+        "crlf", "indented", "surrounded", "rewrapped", "single_line_base64", "blank_lines", "padded",
+        "lowercase_headers",
     ])
     func whitespaceDamageIsTolerated(kind: String) throws {
         let license = Fixture.license()
@@ -42,7 +44,8 @@ import Testing
                 let end = payload.index(start, offsetBy: min(37, payload.count - i))
                 return String(payload[start..<end])
             }
-            damaged = ([LicenseEnvelope.beginMarker, "Key-Id:   k-test", "Payload:"] + chunks
+            damaged =
+                ([LicenseEnvelope.beginMarker, "Key-Id:   k-test", "Payload:"] + chunks
                 + ["Signature: " + signature, LicenseEnvelope.endMarker]).joined(separator: "\n")
         case "single_line_base64":
             damaged = [
@@ -115,12 +118,14 @@ import Testing
     }
 
     @Test func headersThatTryToChooseAnAlgorithmAreRefused() {
-        let text = Fixture.envelope().replacingOccurrences(of: "Key-Id: k-test", with: "Key-Id: k-test\nAlgorithm: none")
+        let text = Fixture.envelope().replacingOccurrences(
+            of: "Key-Id: k-test", with: "Key-Id: k-test\nAlgorithm: none")
         #expect(throws: LicensingError(.malformed, "")) { try Fixture.verifier.verify(text) }
     }
 
     @Test func duplicateSectionsAreRefused() {
-        let text = Fixture.envelope().replacingOccurrences(of: "Key-Id: k-test", with: "Key-Id: k-test\nKey-Id: k-other")
+        let text = Fixture.envelope().replacingOccurrences(
+            of: "Key-Id: k-test", with: "Key-Id: k-test\nKey-Id: k-other")
         #expect(throws: LicensingError(.malformed, "")) { try Fixture.verifier.verify(text) }
     }
 
@@ -143,9 +148,12 @@ import Testing
     }
 
     @Test func payloadDefaultsGraceDaysAndIgnoresUnknownFeatures() throws {
-        let json = #"{"activation":"activated","features":["sso","teleport"],"id":"x","issued_at":"2026-01-01T00:00:00Z","kind":"trial","not_after":"2026-02-01T00:00:00Z","not_before":"2026-01-01T00:00:00Z","organization_id":"o","product":"kisi-identity"}"#
+        let json =
+            #"{"activation":"activated","features":["sso","teleport"],"id":"x","issued_at":"2026-01-01T00:00:00Z","kind":"trial","not_after":"2026-02-01T00:00:00Z","not_before":"2026-01-01T00:00:00Z","organization_id":"o","product":"kisi-identity"}"#
         let bytes = Data(json.utf8)
-        let text = LicenseEnvelope(keyID: "k-test", payload: bytes, signature: try Fixture.signingKey.key.signature(for: bytes)).text
+        let text = LicenseEnvelope(
+            keyID: "k-test", payload: bytes, signature: try Fixture.signingKey.key.signature(for: bytes)
+        ).text
         let license = try Fixture.verifier.verify(text)
         #expect(license.graceDays == 14)
         #expect(license.features == [.sso])
@@ -155,7 +163,9 @@ import Testing
 
     @Test func signingAnInconsistentLicenceFails() {
         let license = Fixture.license(days: -1)
-        #expect(throws: LicensingError(.issueFailed, "")) { try LicenseSigner(signingKey: Fixture.signingKey).sign(license) }
+        #expect(throws: LicensingError(.issueFailed, "")) {
+            try LicenseSigner(signingKey: Fixture.signingKey).sign(license)
+        }
     }
 
     @Test func keyFilesRoundTrip() throws {
@@ -173,23 +183,29 @@ import Testing
 
     @Test func aPrivateKeyFileIsNotAPublicKeyFile() {
         let key = Fixture.signingKey
-        #expect(throws: LicensingError(.keyInvalid, "")) { try LicensePublicKey(jsonRepresentation: key.jsonRepresentation) }
+        #expect(throws: LicensingError(.keyInvalid, "")) {
+            try LicensePublicKey(jsonRepresentation: key.jsonRepresentation)
+        }
         #expect(throws: LicensingError(.keyInvalid, "")) {
             try LicenseSigningKey(jsonRepresentation: key.publicKey.jsonRepresentation)
         }
         #expect(throws: LicensingError(.keyInvalid, "")) { try LicensePublicKey(jsonRepresentation: Data("{}".utf8)) }
         let shortKey = #"{"key_id":"k","public_key":"AAAA","type":"kisi-license-public-key-ed25519"}"#
-        #expect(throws: LicensingError(.keyInvalid, "")) { try LicensePublicKey(jsonRepresentation: Data(shortKey.utf8)) }
+        #expect(throws: LicensingError(.keyInvalid, "")) {
+            try LicensePublicKey(jsonRepresentation: Data(shortKey.utf8))
+        }
     }
 
     @Test func rejectedEnvelopeBecomesRejectedEvidence() {
         #expect(LicenseEvidence(envelope: nil, verifier: Fixture.verifier) == .none)
         #expect(LicenseEvidence(envelope: "junk", verifier: Fixture.verifier) == .rejected(.malformed))
-        #expect(LicenseEvidence(envelope: Fixture.envelope(), verifier: Fixture.verifier) == .verified(Fixture.license()))
+        #expect(
+            LicenseEvidence(envelope: Fixture.envelope(), verifier: Fixture.verifier) == .verified(Fixture.license()))
     }
 
     @Test func wrongOrganizationLicenceIsRefusedByTheGate() throws {
-        let evidence = LicenseEvidence(envelope: Fixture.envelope(Fixture.license(org: "org_evil")), verifier: Fixture.verifier)
+        let evidence = LicenseEvidence(
+            envelope: Fixture.envelope(Fixture.license(org: "org_evil")), verifier: Fixture.verifier)
         let organization = OrganizationState(id: Fixture.orgID, owners: [OwnerAccount(id: "u1")])
         let decision = GatingPolicy().decide(
             .installLicense, actor: Actor(id: "u1"), organization: organization, license: evidence, now: Fixture.now

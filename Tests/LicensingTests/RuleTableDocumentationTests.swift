@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import Licensing
 
 /// The rule table in the DocC article "Gating SSO and SCIM" is the table the code evaluates: same ids,

@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+
 @testable import Licensing
 
 /// Fixed instants, keys and licences shared by the suites.
@@ -114,7 +115,9 @@ enum LicenseScenario: String, CaseIterable, Sendable {
     var history: LicenseHistory {
         switch self {
         case .superseded: LicenseHistory(newestIssuedAt: Fixture.issued, hasHadPaidLicense: true)
-        case .trialAfterPaid: LicenseHistory(newestIssuedAt: Fixture.issued.addingTimeInterval(-30 * Fixture.day), hasHadPaidLicense: true)
+        case .trialAfterPaid:
+            LicenseHistory(
+                newestIssuedAt: Fixture.issued.addingTimeInterval(-30 * Fixture.day), hasHadPaidLicense: true)
         default: LicenseHistory(newestIssuedAt: Fixture.issued, hasHadPaidLicense: false)
         }
     }
@@ -159,9 +162,11 @@ enum SSOScenario: String, CaseIterable, Sendable {
         case .none: nil
         case .notReady: SSOConnectionState()
         case .readyInactive:
-            SSOConnectionState(isActive: false, hasIdPMetadata: true, hasIdPSigningCertificate: true, hasSPCertificate: true)
+            SSOConnectionState(
+                isActive: false, hasIdPMetadata: true, hasIdPSigningCertificate: true, hasSPCertificate: true)
         case .active:
-            SSOConnectionState(isActive: true, hasIdPMetadata: true, hasIdPSigningCertificate: true, hasSPCertificate: true)
+            SSOConnectionState(
+                isActive: true, hasIdPMetadata: true, hasIdPSigningCertificate: true, hasSPCertificate: true)
         }
     }
 }
@@ -236,13 +241,14 @@ struct GateCase: Sendable, CustomStringConvertible {
 
     /// A policy over `rules` for each re-authentication scenario.
     static func policies(rules: [PolicyRule]) -> [ReauthScenario: GatingPolicy] {
-        Dictionary(uniqueKeysWithValues: ReauthScenario.allCases.map { reauth in
-            let configuration = GatingConfiguration(
-                reauthenticationWindow: reauth.window,
-                revokedLicenseIDs: LicenseScenario.revokedIDs
-            )
-            return (reauth, GatingPolicy(configuration: configuration, rules: rules))
-        })
+        Dictionary(
+            uniqueKeysWithValues: ReauthScenario.allCases.map { reauth in
+                let configuration = GatingConfiguration(
+                    reauthenticationWindow: reauth.window,
+                    revokedLicenseIDs: LicenseScenario.revokedIDs
+                )
+                return (reauth, GatingPolicy(configuration: configuration, rules: rules))
+            })
     }
 
     func decide(policies: [ReauthScenario: GatingPolicy] = GateCase.standardPolicies) -> Decision {

@@ -1,7 +1,7 @@
 #if canImport(FoundationEssentials)
-public import FoundationEssentials
+    public import FoundationEssentials
 #else
-public import Foundation
+    public import Foundation
 #endif
 
 /// The outcome of ``GatingPolicy/decide(_:actor:organization:license:now:logger:)``, with its reasons.

@@ -1,9 +1,10 @@
-#if canImport(FoundationEssentials)
-public import FoundationEssentials
-#else
-public import Foundation
-#endif
 public import Logging
+
+#if canImport(FoundationEssentials)
+    public import FoundationEssentials
+#else
+    public import Foundation
+#endif
 
 /// The decision function over the rule table.
 ///
@@ -38,7 +39,8 @@ public struct GatingPolicy: Sendable {
     }
 
     /// Assesses `license` for `organization` at `now` using this policy's configuration.
-    public func assess(_ license: LicenseEvidence, for organization: OrganizationState, now: Date) -> LicenseAssessment {
+    public func assess(_ license: LicenseEvidence, for organization: OrganizationState, now: Date) -> LicenseAssessment
+    {
         LicenseAssessment(
             evidence: license,
             organizationID: organization.id,
@@ -60,7 +62,9 @@ public struct GatingPolicy: Sendable {
         now: Date,
         logger: Logger? = nil
     ) -> Decision {
-        decide(action, actor: actor, organization: organization, assessment: assess(license, for: organization, now: now), now: now, logger: logger)
+        decide(
+            action, actor: actor, organization: organization, assessment: assess(license, for: organization, now: now),
+            now: now, logger: logger)
     }
 
     /// Decides with an already computed licence assessment.
@@ -98,7 +102,8 @@ public struct GatingPolicy: Sendable {
         }
         var warnings = Set(assessment.warnings)
         for item in advice {
-            warnings.insert(DecisionWarning(code: item.reason.rawValue, message: Self.adviceMessages[item.reason] ?? ""))
+            warnings.insert(
+                DecisionWarning(code: item.reason.rawValue, message: Self.adviceMessages[item.reason] ?? ""))
         }
         let decision = Decision(
             action: action,

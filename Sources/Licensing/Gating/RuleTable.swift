@@ -99,7 +99,10 @@ extension GatingPolicy {
         ) { $0.organization.sso != nil },
         PolicyRule(
             "sso.connection_missing", .forbid,
-            [.uploadIdPMetadata, .generateSPCertificate, .rotateSPCertificate, .activateSSO, .deactivateSSO, .deleteSSO],
+            [
+                .uploadIdPMetadata, .generateSPCertificate, .rotateSPCertificate, .activateSSO, .deactivateSSO,
+                .deleteSSO,
+            ],
             .ssoConnectionMissing,
             "the organization has no SSO connection"
         ) { $0.organization.sso == nil },
@@ -115,7 +118,10 @@ extension GatingPolicy {
         ) { !($0.organization.sso?.missingForActivation.isEmpty ?? true) },
         PolicyRule(
             "sso.not_active", .forbid,
-            [.setLoginModeRequired, .setLoginModeRequiredExceptOwners, .disablePasswordLogin, .ssoLogin, .createUserJIT],
+            [
+                .setLoginModeRequired, .setLoginModeRequiredExceptOwners, .disablePasswordLogin, .ssoLogin,
+                .createUserJIT,
+            ],
             .ssoNotActive,
             "the organization has no active SSO connection"
         ) { !$0.ssoActive },

@@ -1,7 +1,7 @@
 #if canImport(FoundationEssentials)
-public import FoundationEssentials
+    public import FoundationEssentials
 #else
-public import Foundation
+    public import Foundation
 #endif
 
 /// The text form of a signed licence, made to survive e-mail and copy-paste.
@@ -83,7 +83,9 @@ public struct LicenseEnvelope: Sendable, Hashable {
         }
         guard let keyID else { throw malformed("no Key-Id") }
         guard sawPayload, sawSignature else { throw malformed("no Payload or Signature") }
-        guard let payload = Base64URL.decode(payloadText), !payload.isEmpty else { throw malformed("payload is not base64url") }
+        guard let payload = Base64URL.decode(payloadText), !payload.isEmpty else {
+            throw malformed("payload is not base64url")
+        }
         guard let signature = Base64URL.decode(signatureText), !signature.isEmpty else {
             throw malformed("signature is not base64url")
         }
@@ -102,7 +104,9 @@ public struct LicenseEnvelope: Sendable, Hashable {
 
     private static func value(of header: String, in line: String) -> String? {
         let prefix = header + ":"
-        guard line.count >= prefix.count, line.prefix(prefix.count).lowercased() == prefix.lowercased() else { return nil }
+        guard line.count >= prefix.count, line.prefix(prefix.count).lowercased() == prefix.lowercased() else {
+            return nil
+        }
         return line.dropFirst(prefix.count).trimmedWhitespace
     }
 
@@ -137,7 +141,9 @@ enum Base64URL {
     static func decode(_ text: String) -> Data? {
         var chars = text.filter { !$0.isWhitespace }
         while chars.hasSuffix("=") { chars.removeLast() }
-        guard chars.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_") }) else { return nil }
+        guard chars.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_") }) else {
+            return nil
+        }
         var standard = chars.replacing("-", with: "+").replacing("_", with: "/")
         switch standard.count % 4 {
         case 0: break

@@ -1,10 +1,11 @@
-#if canImport(FoundationEssentials)
-public import FoundationEssentials
-#else
-public import Foundation
-#endif
 public import Crypto
 public import Logging
+
+#if canImport(FoundationEssentials)
+    public import FoundationEssentials
+#else
+    public import Foundation
+#endif
 
 /// A pinned Ed25519 public key that may sign licences, with its key id.
 ///
@@ -46,10 +47,11 @@ public struct LicensePublicKey: Sendable {
 
     /// The default key id of a public key: `k-` and the first 8 bytes of SHA-256 over the raw key, in hex.
     public static func defaultKeyID(for key: Curve25519.Signing.PublicKey) -> String {
-        "k-" + SHA256.hash(data: key.rawRepresentation).prefix(8).map { byte in
-            let hex = String(byte, radix: 16)
-            return hex.count == 1 ? "0" + hex : hex
-        }.joined()
+        "k-"
+            + SHA256.hash(data: key.rawRepresentation).prefix(8).map { byte in
+                let hex = String(byte, radix: 16)
+                return hex.count == 1 ? "0" + hex : hex
+            }.joined()
     }
 }
 
@@ -218,7 +220,8 @@ public struct LicenseVerifier: Sendable {
         do {
             license = try JSONDecoder.licensePayload.decode(License.self, from: envelope.payload)
         } catch {
-            throw LicensingError(.payloadInvalid, "The signed licence content is not a valid licence.", detail: "\(error)")
+            throw LicensingError(
+                .payloadInvalid, "The signed licence content is not a valid licence.", detail: "\(error)")
         }
         if let reason = license.inconsistency() {
             throw LicensingError(.payloadInvalid, "The signed licence content is inconsistent.", detail: reason)
