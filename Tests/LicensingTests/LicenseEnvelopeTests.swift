@@ -129,6 +129,11 @@ import Testing
         #expect(throws: LicensingError(.malformed, "")) { try Fixture.verifier.verify(text) }
     }
 
+    @Test func oversizedTextIsRefusedBeforeParsing() {
+        let padding = String(repeating: "x", count: LicenseEnvelope.maximumTextLength)
+        #expect(throws: LicensingError(.malformed, "")) { try Fixture.verifier.verify(padding + Fixture.envelope()) }
+    }
+
     @Test func nonBase64PayloadIsMalformed() {
         let text = Fixture.envelope().replacingOccurrences(of: "Payload:\n", with: "Payload:\n!!!")
         #expect(throws: LicensingError(.malformed, "")) { try Fixture.verifier.verify(text) }

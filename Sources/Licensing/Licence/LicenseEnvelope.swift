@@ -27,6 +27,9 @@ public struct LicenseEnvelope: Sendable, Hashable {
     /// The last line of an envelope.
     public static let endMarker = "-----END KISI IDENTITY LICENSE-----"
 
+    /// The longest envelope text accepted (64 KiB); licences are a few hundred bytes.
+    public static let maximumTextLength = 65_536
+
     /// The id of the key that signed the payload.
     public var keyID: String
     /// The exact payload bytes that were signed (UTF-8 JSON).
@@ -47,6 +50,7 @@ public struct LicenseEnvelope: Sendable, Hashable {
         func malformed(_ detail: String) -> LicensingError {
             LicensingError(.malformed, "The text is not a complete Kisi Identity licence.", detail: detail)
         }
+        guard text.utf8.count <= Self.maximumTextLength else { throw malformed("text longer than the limit") }
         let lines = text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline)
             .map { $0.trimmedWhitespace }
         guard let begin = lines.firstIndex(of: Self.beginMarker) else { throw malformed("no BEGIN line") }
