@@ -101,7 +101,15 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "SCIMCoreTests", dependencies: ["SCIMCore"], swiftSettings: swiftSettings),
-        .testTarget(name: "DirectoryImportTests", dependencies: ["DirectoryImport"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "DirectoryImportTests",
+            dependencies: [
+                "DirectoryImport",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "LicensingTests",
             dependencies: ["Licensing", .product(name: "PropertyBased", package: "swift-property-based")],
@@ -109,7 +117,12 @@ let package = Package(
         ),
         .testTarget(
             name: "KisiIdentityCLITests",
-            dependencies: ["KisiIdentityCLI"],
+            dependencies: [
+                "KisiIdentityCLI",
+                // DirectoryCLITests serves an InMemoryJumpCloud on a loopback socket.
+                "DirectoryImport",
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+            ],
             swiftSettings: swiftSettings
         ),
     ]
