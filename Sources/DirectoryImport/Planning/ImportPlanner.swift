@@ -57,14 +57,16 @@ public struct ImportPlanner: Sendable {
         var conflicts: [ImportPlan.Conflict] = []
         var adopted = Set<Int>()
         var entitledCount = 0
-        var memberByID: [String: DirectoryUser] = [:]
-        memberByID.reserveCapacity(snapshot.members.count)
+        // Per existing entry: how its JumpCloud user stands (filled for managed entries of members only).
+        var standing = [MemberStanding](repeating: .notAMember, count: existing.count)
 
         for user in snapshot.members {
-            memberByID[user.id] = user
-            guard user.ineligibility == nil else { continue }
+            let ineligibility = user.ineligibility
+            let index = byExternalID[user.id]
+            if let index { standing[index] = ineligibility.map(MemberStanding.ineligible) ?? .entitled }
+            guard ineligibility == nil else { continue }
             entitledCount += 1
-            if let index = byExternalID[user.id] {
+            if let index {
                 let changes = Self.changes(from: existing[index], to: user)
                 if !changes.isEmpty {
                     update.append(.init(user: user, changes: changes))
@@ -75,7 +77,7 @@ public struct ImportPlanner: Sendable {
                 conflicts.append(.init(externalId: user.id, email: user.email, reason: .missingEmail))
                 continue
             }
-            let candidates = unmanagedByEmail[Self.emailKey(user.email)] ?? []
+            let candidates = unmanagedByEmail.isEmpty ? [] : unmanagedByEmail[Self.emailKey(user.email)] ?? []
             if candidates.count > 1 || (candidates.count == 1 && adopted.contains(candidates[0])) {
                 conflicts.append(.init(externalId: user.id, email: user.email, reason: .ambiguousEmail))
             } else if let index = candidates.first {
@@ -87,18 +89,18 @@ public struct ImportPlanner: Sendable {
         }
 
         var deactivate: [ImportPlan.Deactivation] = []
-        for entry in existing where entry.active {
-            guard let id = entry.externalId else { continue }
+        for index in existing.indices where existing[index].active {
+            guard let id = existing[index].externalId else { continue }
             let reason: DeactivationReason
-            if let user = memberByID[id] {
-                guard let why = user.ineligibility else { continue }
+            switch standing[index] {
+            case .entitled:
+                continue
+            case .ineligible(let why):
                 reason = why
-            } else if snapshot.directoryUserIDs.contains(id) {
-                reason = .notInSelectedGroups
-            } else {
-                reason = .deleted
+            case .notAMember:
+                reason = snapshot.directoryUserIDs.contains(id) ? .notInSelectedGroups : .deleted
             }
-            deactivate.append(.init(externalId: id, email: entry.email, reason: reason))
+            deactivate.append(.init(externalId: id, email: existing[index].email, reason: reason))
         }
         deactivate.sort { $0.externalId < $1.externalId }
 
@@ -133,6 +135,13 @@ public struct ImportPlanner: Sendable {
 
     /// The lookup key of an email: lowercased.
     static func emailKey(_ email: String) -> String { email.lowercased() }
+}
+
+/// How a managed entry's JumpCloud user stands in the snapshot.
+private enum MemberStanding {
+    case entitled
+    case ineligible(DeactivationReason)
+    case notAMember
 }
 
 extension ImportPlan.Update {

@@ -21,6 +21,8 @@ public final class InMemoryJumpCloud: HTTPTransport {
     private let groups: [DirectoryGroup]
     private let members: [String: [String]]
     private let users: [DirectoryUser]
+    /// Each user's JSON, encoded once so serving a page is cheap.
+    private let encodedUsers: [Data]
     private let log = Mutex<[String]>([])
 
     /// Creates a directory.
@@ -36,6 +38,8 @@ public final class InMemoryJumpCloud: HTTPTransport {
         self.groups = groups
         self.members = members
         self.users = users.sorted { $0.id < $1.id }
+        let encoder = JSONEncoder()
+        self.encodedUsers = self.users.map { (try? encoder.encode($0)) ?? Data("{}".utf8) }
     }
 
     /// The request targets (`path?query`) served so far, in order.
@@ -93,7 +97,13 @@ public final class InMemoryJumpCloud: HTTPTransport {
                 page(ids).map { TransitiveMember(id: $0, type: "user", paths: [[.init(id: p[3], type: "user_group")]]) },
                 total: ids.count)
         case ["api", "systemusers"]:
-            return Self.encode(UserList(totalCount: users.count, results: Array(page(users))), total: nil)
+            var body = Data(#"{"totalCount":\#(users.count),"results":["#.utf8)
+            for (offset, user) in page(encodedUsers).enumerated() {
+                if offset > 0 { body.append(UInt8(ascii: ",")) }
+                body.append(user)
+            }
+            body.append(contentsOf: Array("]}".utf8))
+            return (Self.json(200, "").0, body)
         default:
             return Self.notFound
         }
@@ -115,11 +125,6 @@ public final class InMemoryJumpCloud: HTTPTransport {
         var id: String
         var type: String
         var paths: [[Hop]]
-    }
-
-    private struct UserList: Encodable {
-        var totalCount: Int
-        var results: [DirectoryUser]
     }
 
     private static let notFound = json(404, #"{"message":"Not Found"}"#)
