@@ -31,7 +31,8 @@ public struct DirectoryImportError: Error, Hashable, Sendable, CustomStringConve
 
         /// JumpCloud rejected the API key (401 "api key user not found"), or the key is empty or malformed.
         public static let invalidAPIKey = Code(.invalidAPIKey)
-        /// The key belongs to a Multi-Tenant Portal admin and no organization ID was given (401 "no organization selected").
+        /// The key belongs to a Multi-Tenant Portal admin and no organization ID was given
+        /// (401 "no organization selected").
         public static let orgIDRequired = Code(.orgIDRequired)
         /// JumpCloud does not know the organization ID (404).
         public static let orgNotFound = Code(.orgNotFound)

@@ -105,7 +105,9 @@ struct DirectoryPlanCommand: AsyncParsableCommand {
             if plan.brake.needsConfirmation {
                 logger.warning(
                     "plan needs confirmation: too many deactivations",
-                    metadata: ["deactivations": "\(plan.brake.deactivations)", "managedActive": "\(plan.brake.managedActive)"])
+                    metadata: [
+                        "deactivations": "\(plan.brake.deactivations)", "managedActive": "\(plan.brake.managedActive)",
+                    ])
             }
             return plan
         }

@@ -3,7 +3,7 @@ import Foundation
 import HTTPTypes
 
 #if canImport(FoundationNetworking)
-import FoundationNetworking
+    import FoundationNetworking
 #endif
 
 /// The CLI's ``HTTPTransport``: URLSession with an ephemeral configuration that never follows redirects,

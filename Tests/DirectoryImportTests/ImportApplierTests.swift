@@ -27,10 +27,14 @@ private struct BrokenTarget: ImportTarget {
     /// Host state: 0-4 managed and synced, 5 managed but stale name, an unmanaged entry for 6, an unrelated one.
     func hostUsers() -> [ExistingUser] {
         (0..<5).map {
-            ExistingUser(externalId: hexID($0), email: "user\($0)@example.com", firstName: "First\($0)", lastName: "Last\($0)", active: true)
+            ExistingUser(
+                externalId: hexID($0), email: "user\($0)@example.com", firstName: "First\($0)", lastName: "Last\($0)",
+                active: true)
         } + [
-            ExistingUser(externalId: hexID(5), email: "user5@example.com", firstName: "Old", lastName: "Last5", active: true),
-            ExistingUser(externalId: nil, email: "USER6@example.com", firstName: "First6", lastName: "Last6", active: true),
+            ExistingUser(
+                externalId: hexID(5), email: "user5@example.com", firstName: "Old", lastName: "Last5", active: true),
+            ExistingUser(
+                externalId: nil, email: "USER6@example.com", firstName: "First6", lastName: "Last6", active: true),
             ExistingUser(externalId: nil, email: "visitor@example.com", firstName: "V", lastName: "W", active: true),
         ]
     }
@@ -61,7 +65,8 @@ private struct BrokenTarget: ImportTarget {
 
     @Test func aBrakedPlanIsRefusedUnlessConfirmed() async throws {
         let target = InMemoryImportTarget(users: hostUsers())
-        let plan = try ImportPlanner().plan(snapshot: snapshot(members: [1], directory: 10), existing: await target.users)
+        let plan = try ImportPlanner().plan(
+            snapshot: snapshot(members: [1], directory: 10), existing: await target.users)
         #expect(plan.brake.needsConfirmation)
         await #expect(throws: failure(.confirmationRequired)) {
             try await ImportApplier().apply(plan, to: target, logger: quiet)
@@ -102,7 +107,8 @@ private struct BrokenTarget: ImportTarget {
         #"{"users":[{"externalId":5,"email":"a","firstName":"A","lastName":"B","active":true}]}"#,
         #"{"users":[{"externalId":"","email":"a","firstName":"A","lastName":"B","active":true}]}"#,
         #"{"users":[{"externalId":"x","email":null,"firstName":"A","lastName":"B","active":true}]}"#,
-        #"{"users":[{"externalId":"x","email":"a","firstName":"A","lastName":"B","active":true},{"externalId":"x","email":"b","firstName":"A","lastName":"B","active":true}]}"#,
+        #"{"users":[{"externalId":"x","email":"a","firstName":"A","lastName":"B","active":true},"#
+            + #"{"externalId":"x","email":"b","firstName":"A","lastName":"B","active":true}]}"#,
         #"{"users":[{"externalId":"x","email":"a","firstName":"A","lastName":"B","active":tr"#,
     ])
     func refusesAnythingElse(json: String) {

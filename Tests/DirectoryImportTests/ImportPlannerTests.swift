@@ -34,7 +34,10 @@ private func snapshot(_ members: [DirectoryUser], others: [DirectoryUser] = []) 
 
     @Test func newEntitledUserIsCreated() throws {
         let plan = try planner.plan(snapshot: snapshot([user(1)]), existing: [])
-        #expect(plan.create == [.init(externalId: hexID(1), email: "user1@example.com", firstName: "First1", lastName: "Last1")])
+        #expect(
+            plan.create == [
+                .init(externalId: hexID(1), email: "user1@example.com", firstName: "First1", lastName: "Last1")
+            ])
         #expect(plan.update.isEmpty && plan.deactivate.isEmpty && plan.unchanged == 0)
     }
 
@@ -65,7 +68,10 @@ private func snapshot(_ members: [DirectoryUser], others: [DirectoryUser] = []) 
         (entry(1, email: "user1@example.com", first: "Frst1", last: "Last1"), [.firstName]),
         (entry(1, email: "user1@example.com", first: "First1", last: "Lst1"), [.lastName]),
         (entry(1, email: "user1@example.com", first: "First1", last: "Last1", active: false), [.active]),
-        (entry(1, email: "x@example.com", first: "a", last: "b", active: false), [.email, .firstName, .lastName, .active]),
+        (
+            entry(1, email: "x@example.com", first: "a", last: "b", active: false),
+            [.email, .firstName, .lastName, .active]
+        ),
     ])
     func updateListsEachChangedField(existing: ExistingUser, changes: [ImportPlan.Change]) throws {
         let plan = try planner.plan(snapshot: snapshot([user(1)]), existing: [existing])
@@ -145,7 +151,8 @@ private func snapshot(_ members: [DirectoryUser], others: [DirectoryUser] = []) 
 
     @Test func listsAreSortedByExternalID() throws {
         let members = [9, 3, 7, 1].map { user($0) }
-        let existing = [8, 2, 6].map { synced($0) } + [5, 4].map { (n: Int) in entry(n, email: "old\(n)@example.com") }
+        let existing =
+            [8, 2, 6].map { synced($0) } + [5, 4].map { (n: Int) in entry(n, email: "old\(n)@example.com") }
         let plan = try planner.plan(
             snapshot: snapshot(members + [user(5), user(4)]), existing: existing)
         #expect(plan.create.map(\.externalId) == [1, 3, 7, 9].map { hexID($0) })
@@ -202,7 +209,8 @@ private func snapshot(_ members: [DirectoryUser], others: [DirectoryUser] = []) 
     }
 
     @Test func anEmptySelectionBrakesTheMassDeactivation() throws {
-        let plan = try planner.plan(snapshot: snapshot([], others: (0..<10).map { user($0) }), existing: (0..<10).map { synced($0) })
+        let plan = try planner.plan(
+            snapshot: snapshot([], others: (0..<10).map { user($0) }), existing: (0..<10).map { synced($0) })
         #expect(plan.deactivate.count == 10)
         #expect(plan.brake.needsConfirmation)
     }

@@ -37,10 +37,11 @@ func failure(_ code: DirectoryImportError.Code) -> DirectoryImportError { Direct
         let snapshot = try await makeClient(transport).snapshot(groupIDs: [groupA])
         #expect(snapshot.members.count == 250)
         let userPages = transport.targets.filter { $0.hasPrefix("/api/systemusers") }
-        #expect(userPages == [
-            "/api/systemusers?sort=_id&limit=100&skip=0", "/api/systemusers?sort=_id&limit=100&skip=100",
-            "/api/systemusers?sort=_id&limit=100&skip=200",
-        ])
+        #expect(
+            userPages == [
+                "/api/systemusers?sort=_id&limit=100&skip=0", "/api/systemusers?sort=_id&limit=100&skip=100",
+                "/api/systemusers?sort=_id&limit=100&skip=200",
+            ])
         let memberPages = transport.targets.filter { $0.contains("/members") }
         #expect(memberPages.count == 3)
         #expect(transport.targets.allSatisfy { !$0.contains("limit=") || $0.contains("limit=100") })
@@ -76,7 +77,9 @@ func failure(_ code: DirectoryImportError.Code) -> DirectoryImportError { Direct
         let transport = ScriptedTransport(makeDirectory(userCount: 5, groups: [groupA: [1, 3]]))
         let ids = try await makeClient(transport, scope: scope).memberIDs(ofGroup: groupA)
         #expect(ids == [hexID(1), hexID(3)])
-        #expect(transport.targets[0].hasPrefix("/api/v2/usergroups/\(groupA)/\(scope == .direct ? "members" : "membership")?"))
+        #expect(
+            transport.targets[0].hasPrefix(
+                "/api/v2/usergroups/\(groupA)/\(scope == .direct ? "members" : "membership")?"))
     }
 
     @Test func skipsNonUserMembers() async throws {
@@ -121,7 +124,8 @@ func failure(_ code: DirectoryImportError.Code) -> DirectoryImportError { Direct
 
     @Test func aFailedUserPageFailsTheWholeSnapshot() async throws {
         let recorder = SleepRecorder()
-        let transport = ScriptedTransport(makeDirectory(userCount: 300, groups: [groupA: Array(0..<300)])) { target, _ in
+        let transport = ScriptedTransport(makeDirectory(userCount: 300, groups: [groupA: Array(0..<300)])) {
+            target, _ in
             target.hasSuffix("skip=200") && target.hasPrefix("/api/systemusers") ? .respond(status: 503, body: "") : nil
         }
         await #expect(throws: failure(.upstreamError)) {
@@ -164,7 +168,9 @@ func failure(_ code: DirectoryImportError.Code) -> DirectoryImportError { Direct
         let transport = ScriptedTransport(makeDirectory(userCount: 1)) { _, _ in
             .respond(status: 429, headers: ["Retry-After": "3600"], body: "")
         }
-        await #expect(throws: failure(.upstreamError)) { try await makeClient(transport, sleeper: recorder).listGroups() }
+        await #expect(throws: failure(.upstreamError)) {
+            try await makeClient(transport, sleeper: recorder).listGroups()
+        }
         #expect(recorder.recorded.isEmpty)
         #expect(transport.requests.count == 1)
     }
@@ -193,13 +199,16 @@ func failure(_ code: DirectoryImportError.Code) -> DirectoryImportError { Direct
         let transport = ScriptedTransport(makeDirectory(userCount: 1)) { _, _ in
             .respond(status: 200, headers: ["x-total-count": "1"], body: #"[{"id":"5f0a","na"#)
         }
-        await #expect(throws: failure(.upstreamError)) { try await makeClient(transport, sleeper: recorder).listGroups() }
+        await #expect(throws: failure(.upstreamError)) {
+            try await makeClient(transport, sleeper: recorder).listGroups()
+        }
         #expect(transport.requests.count == 5)
     }
 
     @Test func truncatedJSONOnceRecovers() async throws {
         let transport = ScriptedTransport(makeDirectory(userCount: 150)) { target, previous in
-            target.hasSuffix("skip=100") && previous == 0 ? .respond(status: 200, body: #"{"totalCount":150,"res"#) : nil
+            target.hasSuffix("skip=100") && previous == 0
+                ? .respond(status: 200, body: #"{"totalCount":150,"res"#) : nil
         }
         #expect(try await makeClient(transport).allUsers().count == 150)
     }
@@ -221,7 +230,8 @@ func failure(_ code: DirectoryImportError.Code) -> DirectoryImportError { Direct
     @Test func headerTotalMismatchFails() async throws {
         let transport = ScriptedTransport(makeDirectory(userCount: 1, groups: [groupA: [0]])) { target, _ in
             target.hasPrefix("/api/v2/usergroups?")
-                ? .respond(status: 200, headers: ["x-total-count": "2"], body: #"[{"id":"\#(groupA)","name":"A"}]"#) : nil
+                ? .respond(status: 200, headers: ["x-total-count": "2"], body: #"[{"id":"\#(groupA)","name":"A"}]"#)
+                : nil
         }
         await #expect(throws: failure(.upstreamError)) { try await makeClient(transport).listGroups() }
     }

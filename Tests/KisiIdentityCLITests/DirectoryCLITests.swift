@@ -38,7 +38,8 @@ private func startFakeJumpCloud(
                 method: .init(request.method) ?? .get, scheme: "http", authority: "127.0.0.1", path: request.target,
                 headerFields: fields))
         return .init(
-            status: response.status.code, headers: response.headerFields.map { ($0.name.rawName, $0.value) }, body: body)
+            status: response.status.code, headers: response.headerFields.map { ($0.name.rawName, $0.value) }, body: body
+        )
     }
 }
 

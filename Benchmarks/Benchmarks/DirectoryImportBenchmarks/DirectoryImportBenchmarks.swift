@@ -34,7 +34,9 @@ private func plannerInput() -> (DirectorySnapshot, [ExistingUser]) {
     }
     for n in 95_000..<count {
         existing.append(
-            ExistingUser(externalId: nil, email: "user\(n)@example.com", firstName: "First\(n)", lastName: "Last\(n)", active: true))
+            ExistingUser(
+                externalId: nil, email: "user\(n)@example.com", firstName: "First\(n)", lastName: "Last\(n)",
+                active: true))
     }
     return (snapshot, existing)
 }

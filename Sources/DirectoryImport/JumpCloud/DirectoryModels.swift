@@ -91,7 +91,11 @@ public struct DirectoryUser: Sendable, Hashable, Codable {
     }
 
     private enum CodingKeys: String, CodingKey {
-        case id = "_id", email, username, firstName = "firstname", lastName = "lastname", state, suspended, activated
+        case id = "_id"
+        case email, username
+        case firstName = "firstname"
+        case lastName = "lastname"
+        case state, suspended, activated
         case accountLocked = "account_locked"
     }
 

@@ -1,10 +1,11 @@
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
-import Foundation
-#endif
 import HTTPTypes
 public import Logging
+
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
 
 /// Reads user groups, memberships and users from the JumpCloud Directory API through an injected transport.
 ///
@@ -27,7 +28,11 @@ public struct JumpCloudClient: Sendable {
 
     /// Creates a client.
     /// - Parameters:
+    ///   - credentials: the key, org ID and endpoint.
+    ///   - transport: sends the requests; must not follow redirects.
+    ///   - retryPolicy: bounds, sleeper and jitter for retries.
     ///   - pageSize: records per page, clamped to 1...100 (JumpCloud's maximum).
+    ///   - membershipScope: direct members (default) or direct and indirect.
     ///   - logger: receives progress at `debug`/`info` and failures at `warning`; never the key.
     public init(
         credentials: JumpCloudCredentials,
@@ -57,7 +62,8 @@ public struct JumpCloudClient: Sendable {
 
     /// Lists every user group of the organization, sorted by name then ID.
     public func listGroups() async throws -> [DirectoryGroup] {
-        let groups = try await pagedList(path: "/api/v2/usergroups", query: [], resource: .list, id: \DirectoryGroup.id) {
+        let groups = try await pagedList(path: "/api/v2/usergroups", query: [], resource: .list, id: \DirectoryGroup.id)
+        {
             response, body in (try Self.decoder.decode([DirectoryGroup].self, from: body), Self.totalCount(response))
         }
         logger.info("listed JumpCloud user groups", metadata: ["count": "\(groups.count)"])
@@ -80,7 +86,9 @@ public struct JumpCloudClient: Sendable {
         let endpoint = membershipScope == .direct ? "members" : "membership"
         let records = try await pagedList(
             path: "/api/v2/usergroups/\(safeID)/\(endpoint)", query: [], resource: .group(safeID),
-            id: { (record: MemberRecord) in "\(record.to?.type ?? record.type ?? ""):\(record.to?.id ?? record.id ?? "")" }
+            id: { (record: MemberRecord) in
+                "\(record.to?.type ?? record.type ?? ""):\(record.to?.id ?? record.id ?? "")"
+            }
         ) { response, body in
             let records = try Self.decoder.decode([MemberRecord].self, from: body)
             guard records.allSatisfy(\.isWellFormed) else { throw MalformedBody() }
@@ -91,7 +99,8 @@ public struct JumpCloudClient: Sendable {
 
     /// Every user of the organization, paged in `_id` order. Complete or an error.
     public func allUsers() async throws -> [DirectoryUser] {
-        try await pagedList(path: "/api/systemusers", query: [("sort", "_id")], resource: .list, id: \DirectoryUser.id) {
+        try await pagedList(path: "/api/systemusers", query: [("sort", "_id")], resource: .list, id: \DirectoryUser.id)
+        {
             _, body in
             let list = try Self.decoder.decode(V1List<DirectoryUser>.self, from: body)
             return (list.results, list.totalCount)
@@ -141,16 +150,20 @@ public struct JumpCloudClient: Sendable {
                 parse: parse)
             if let total = page.total {
                 if let expectedTotal, expectedTotal != total {
-                    throw upstream("The record count changed while paging; try again.", "\(path): total \(expectedTotal) then \(total)")
+                    throw upstream(
+                        "The record count changed while paging; try again.",
+                        "\(path): total \(expectedTotal) then \(total)")
                 }
                 expectedTotal = total
             }
             for item in page.items where !seen.insert(id(item)).inserted {
-                throw upstream("JumpCloud returned a record twice while paging; try again.", "\(path): duplicate at skip \(skip)")
+                throw upstream(
+                    "JumpCloud returned a record twice while paging; try again.", "\(path): duplicate at skip \(skip)")
             }
             items.append(contentsOf: page.items)
             if let expectedTotal, items.count > expectedTotal {
-                throw upstream("JumpCloud returned more records than it announced.", "\(path): \(items.count) > \(expectedTotal)")
+                throw upstream(
+                    "JumpCloud returned more records than it announced.", "\(path): \(items.count) > \(expectedTotal)")
             }
             if page.items.count < pageSize { break }
             skip += pageSize
@@ -191,7 +204,8 @@ public struct JumpCloudClient: Sendable {
                 throw DirectoryImportError(.cancelled, "The import was cancelled.")
             } catch {
                 let why = redact("connection failed: \(error)")
-                try await retryOrThrow(attempt: attempt, path: path, why: why, delay: retryPolicy.backoff(retry: attempt))
+                try await retryOrThrow(
+                    attempt: attempt, path: path, why: why, delay: retryPolicy.backoff(retry: attempt))
                 continue
             }
             let status = response.status.code
@@ -231,7 +245,8 @@ public struct JumpCloudClient: Sendable {
                 }
                 throw clientError(status: status, body: body, path: path, resource: resource)
             case 300..<400:
-                throw upstream("JumpCloud answered with a redirect, which is never followed.", "\(path): status \(status)")
+                throw upstream(
+                    "JumpCloud answered with a redirect, which is never followed.", "\(path): status \(status)")
             default:
                 throw upstream("JumpCloud answered with an unexpected status \(status).", "\(path): status \(status)")
             }
@@ -241,7 +256,8 @@ public struct JumpCloudClient: Sendable {
     private func retryOrThrow(attempt: Int, path: String, why: String, delay: Duration) async throws {
         guard attempt < retryPolicy.maxAttempts else {
             logger.warning("JumpCloud request failed for good", metadata: ["path": "\(path)", "why": "\(why)"])
-            throw upstream("JumpCloud kept failing (\(why)); nothing was imported.", "\(path): \(attempt) attempts, \(why)")
+            throw upstream(
+                "JumpCloud kept failing (\(why)); nothing was imported.", "\(path): \(attempt) attempts, \(why)")
         }
         logger.warning(
             "JumpCloud request failed; retrying",
@@ -265,7 +281,8 @@ public struct JumpCloudClient: Sendable {
         switch status {
         case 401 where lowered.contains("no organization selected"):
             return DirectoryImportError(
-                .orgIDRequired, "This API key belongs to a Multi-Tenant Portal administrator; enter the Organization ID.",
+                .orgIDRequired,
+                "This API key belongs to a Multi-Tenant Portal administrator; enter the Organization ID.",
                 detail: detail)
         case 401:
             return DirectoryImportError(.invalidAPIKey, "JumpCloud rejected the API key.", detail: detail)
@@ -275,10 +292,12 @@ public struct JumpCloudClient: Sendable {
             return DirectoryImportError(.orgNotFound, "JumpCloud does not know this Organization ID.", detail: detail)
         case 404:
             if case .group(let id) = resource {
-                return DirectoryImportError(.groupNotFound, "JumpCloud has no user group with ID \(id).", detail: detail)
+                return DirectoryImportError(
+                    .groupNotFound, "JumpCloud has no user group with ID \(id).", detail: detail)
             }
             if credentials.orgID != nil {
-                return DirectoryImportError(.orgNotFound, "JumpCloud does not know this Organization ID.", detail: detail)
+                return DirectoryImportError(
+                    .orgNotFound, "JumpCloud does not know this Organization ID.", detail: detail)
             }
             return upstream("JumpCloud answered 404 for \(path).", detail)
         case 403:

@@ -22,7 +22,8 @@ public struct JumpCloudEndpoint: Sendable, Hashable, CustomStringConvertible {
     /// - Throws: ``DirectoryImportError`` `invalid_base_url`.
     public init(origin: String) throws {
         func refuse(_ why: String) -> DirectoryImportError {
-            DirectoryImportError(.invalidBaseURL, "The base URL must be an https origin such as https://console.jumpcloud.com (\(why)).")
+            DirectoryImportError(
+                .invalidBaseURL, "The base URL must be an https origin such as https://console.jumpcloud.com (\(why)).")
         }
         var rest = Substring(origin)
         let scheme: String
@@ -78,7 +79,8 @@ public struct JumpCloudCredentials: Sendable, CustomStringConvertible, CustomDeb
     public init(apiKey: String, orgID: String? = nil, endpoint: JumpCloudEndpoint = .us) throws {
         let key = apiKey.trimmingWhitespace()
         guard !key.isEmpty, key.unicodeScalars.allSatisfy({ $0.value > 0x20 && $0.value < 0x7F }) else {
-            throw DirectoryImportError(.invalidAPIKey, "The API key is empty or contains characters an API key cannot contain.")
+            throw DirectoryImportError(
+                .invalidAPIKey, "The API key is empty or contains characters an API key cannot contain.")
         }
         if let orgID {
             guard orgID.utf8.count == 24, orgID.utf8.allSatisfy({ $0.isHexDigit }) else {

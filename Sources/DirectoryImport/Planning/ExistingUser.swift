@@ -1,7 +1,7 @@
 #if canImport(FoundationEssentials)
-public import FoundationEssentials
+    public import FoundationEssentials
 #else
-public import Foundation
+    public import Foundation
 #endif
 
 /// One of the host's current users (a member of the Kisi group the import keeps in sync).
@@ -71,7 +71,7 @@ public struct ExistingUsersDocument: Sendable, Hashable, Codable {
         } catch let error as DecodingError {
             throw DirectoryImportError(
                 .invalidExisting,
-                "The existing users must be {\"users\":[{\"externalId\",\"email\",\"firstName\",\"lastName\",\"active\"}]}.",
+                #"The existing users must be {"users":[{"externalId","email","firstName","lastName","active"}]}."#,
                 detail: Self.describe(error))
         } catch {
             throw DirectoryImportError(.invalidExisting, "The existing users are not valid JSON.")

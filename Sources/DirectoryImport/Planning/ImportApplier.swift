@@ -63,7 +63,11 @@ public struct ImportApplier: Sendable {
     }
 
     /// Applies `plan`.
-    /// - Parameter confirmed: must be `true` for a plan whose brake needs confirmation.
+    /// - Parameters:
+    ///   - plan: the plan from ``ImportPlanner``.
+    ///   - target: where the steps land.
+    ///   - confirmed: must be `true` for a plan whose brake needs confirmation.
+    ///   - logger: receives a summary and each failed step (external ID and action only).
     /// - Throws: ``DirectoryImportError`` `confirmation_required` (before any step) for a braked plan that was
     ///   not confirmed. Step failures do not throw: they are in the report.
     public func apply(
@@ -72,11 +76,15 @@ public struct ImportApplier: Sendable {
         if plan.brake.needsConfirmation && !confirmed {
             logger.warning(
                 "import plan needs confirmation",
-                metadata: ["deactivations": "\(plan.brake.deactivations)", "managedActive": "\(plan.brake.managedActive)"])
+                metadata: [
+                    "deactivations": "\(plan.brake.deactivations)", "managedActive": "\(plan.brake.managedActive)",
+                ])
             throw DirectoryImportError(
                 .confirmationRequired,
                 "The plan deactivates \(plan.brake.deactivations) of \(plan.brake.managedActive) users, above the "
-                    + "safety limit (\(Int(plan.brake.maxShare * 100)) % or \(plan.brake.maxCount)); confirm it to apply.")
+                    + "safety limit (\(Int(plan.brake.maxShare * 100)) % or \(plan.brake.maxCount)); "
+                    + "confirm it to apply."
+            )
         }
         var report = ImportRunReport()
 

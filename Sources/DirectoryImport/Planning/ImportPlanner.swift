@@ -84,7 +84,8 @@ public struct ImportPlanner: Sendable {
                 adopted.insert(index)
                 update.append(.init(user: user, changes: [.externalId] + Self.changes(from: existing[index], to: user)))
             } else {
-                create.append(.init(externalId: user.id, email: user.email, firstName: user.firstName, lastName: user.lastName))
+                create.append(
+                    .init(externalId: user.id, email: user.email, firstName: user.firstName, lastName: user.lastName))
             }
         }
 
@@ -147,6 +148,7 @@ private enum MemberStanding {
 extension ImportPlan.Update {
     fileprivate init(user: DirectoryUser, changes: [ImportPlan.Change]) {
         self.init(
-            externalId: user.id, email: user.email, firstName: user.firstName, lastName: user.lastName, changes: changes)
+            externalId: user.id, email: user.email, firstName: user.firstName, lastName: user.lastName, changes: changes
+        )
     }
 }

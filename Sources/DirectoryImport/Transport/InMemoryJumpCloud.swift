@@ -1,10 +1,11 @@
-#if canImport(FoundationEssentials)
-public import FoundationEssentials
-#else
-public import Foundation
-#endif
 public import HTTPTypes
 import Synchronization
+
+#if canImport(FoundationEssentials)
+    public import FoundationEssentials
+#else
+    public import Foundation
+#endif
 
 /// An in-memory JumpCloud Directory API for tests, benchmarks and demos; also an ``HTTPTransport``.
 ///
@@ -27,6 +28,9 @@ public final class InMemoryJumpCloud: HTTPTransport {
 
     /// Creates a directory.
     /// - Parameters:
+    ///   - apiKey: the only key accepted.
+    ///   - requiredOrgID: makes the directory a Multi-Tenant Portal organization.
+    ///   - groups: the user groups, served in this order.
     ///   - members: group ID → member user IDs, in the order JumpCloud would list them.
     ///   - users: every user; served sorted by `_id`.
     public init(
@@ -87,14 +91,17 @@ public final class InMemoryJumpCloud: HTTPTransport {
         case let p where p.count == 4 && p[0...2] == ["api", "v2", "usergroups"]:
             guard let group = groups.first(where: { $0.id == p[3] }) else { return Self.notFound }
             return Self.encode(group, total: nil)
-        case let p where p.count == 5 && p[0...2] == ["api", "v2", "usergroups"] && ["members", "membership"].contains(p[4]):
+        case let p
+        where p.count == 5 && p[0...2] == ["api", "v2", "usergroups"] && ["members", "membership"].contains(p[4]):
             guard groups.contains(where: { $0.id == p[3] }) else { return Self.notFound }
             let ids = members[p[3]] ?? []
             if p[4] == "members" {
                 return Self.encode(page(ids).map { DirectMember(to: .init(id: $0, type: "user")) }, total: ids.count)
             }
             return Self.encode(
-                page(ids).map { TransitiveMember(id: $0, type: "user", paths: [[.init(id: p[3], type: "user_group")]]) },
+                page(ids).map {
+                    TransitiveMember(id: $0, type: "user", paths: [[.init(id: p[3], type: "user_group")]])
+                },
                 total: ids.count)
         case ["api", "systemusers"]:
             var body = Data(#"{"totalCount":\#(users.count),"results":["#.utf8)
