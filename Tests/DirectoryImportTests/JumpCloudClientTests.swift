@@ -218,6 +218,15 @@ func failure(_ code: DirectoryImportError.Code) -> DirectoryImportError { Direct
         #expect(try await makeClient(transport).allUsers().count == 3)
     }
 
+    @Test func droppedForeverKeepsTheMessageShortAndTheDetailFull() async throws {
+        let transport = ScriptedTransport(makeDirectory(userCount: 1)) { _, _ in .drop }
+        let error = try await #require(throws: DirectoryImportError.self) { try await makeClient(transport).allUsers() }
+        #expect(error.code == .upstreamError)
+        #expect(error.message == "JumpCloud kept failing (connection failed); nothing was imported.")
+        #expect(error.detail?.contains("Dropped") == true)
+        #expect(transport.requests.count == 5)
+    }
+
     @Test func totalCountMismatchFails() async throws {
         let transport = ScriptedTransport(makeDirectory(userCount: 3)) { target, _ in
             let users = (0..<3).map { #"{"_id":"\#(hexID($0))","email":"u\#($0)@example.com"}"# }

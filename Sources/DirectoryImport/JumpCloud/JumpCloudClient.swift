@@ -203,9 +203,9 @@ public struct JumpCloudClient: Sendable {
             } catch is CancellationError {
                 throw DirectoryImportError(.cancelled, "The import was cancelled.")
             } catch {
-                let why = redact("connection failed: \(error)")
                 try await retryOrThrow(
-                    attempt: attempt, path: path, why: why, delay: retryPolicy.backoff(retry: attempt))
+                    attempt: attempt, path: path, why: "connection failed", underlying: redact("\(error)"),
+                    delay: retryPolicy.backoff(retry: attempt))
                 continue
             }
             let status = response.status.code
@@ -253,15 +253,20 @@ public struct JumpCloudClient: Sendable {
         }
     }
 
-    private func retryOrThrow(attempt: Int, path: String, why: String, delay: Duration) async throws {
+    /// Sleeps before the next attempt, or throws `upstream_error` when the attempts are used up. `why` is short
+    /// and goes into the message; `underlying` (e.g. a transport error's text) only into logs and the detail.
+    private func retryOrThrow(
+        attempt: Int, path: String, why: String, underlying: String? = nil, delay: Duration
+    ) async throws {
+        let cause = underlying.map { "\(why): \($0)" } ?? why
         guard attempt < retryPolicy.maxAttempts else {
-            logger.warning("JumpCloud request failed for good", metadata: ["path": "\(path)", "why": "\(why)"])
+            logger.warning("JumpCloud request failed for good", metadata: ["path": "\(path)", "why": "\(cause)"])
             throw upstream(
-                "JumpCloud kept failing (\(why)); nothing was imported.", "\(path): \(attempt) attempts, \(why)")
+                "JumpCloud kept failing (\(why)); nothing was imported.", "\(path): \(attempt) attempts, \(cause)")
         }
         logger.warning(
             "JumpCloud request failed; retrying",
-            metadata: ["path": "\(path)", "why": "\(why)", "attempt": "\(attempt)", "delay": "\(delay)"])
+            metadata: ["path": "\(path)", "why": "\(cause)", "attempt": "\(attempt)", "delay": "\(delay)"])
         try await sleep(delay)
     }
 
