@@ -283,6 +283,19 @@ func failure(_ code: DirectoryImportError.Code) -> DirectoryImportError { Direct
         }
     }
 
+    @Test(arguments: [
+        (403, nil as String?, "upstream_error"), (404, nil, "upstream_error"),
+        (404, "ffffffffffffffffffffffff", "org_not_found"),
+        (409, nil, "upstream_error"), (400, nil, "upstream_error"),
+    ])
+    func otherClientErrorsOnLists(status: Int, orgID: String?, expected: String) async throws {
+        let transport = ScriptedTransport(makeDirectory(userCount: 1)) { _, _ in
+            .respond(status: status, body: #"{"message":"nope"}"#)
+        }
+        #expect(await code { try await makeClient(transport, orgID: orgID).allUsers() } == expected)
+        #expect(transport.requests.count == (status == 409 ? 1 : 2))
+    }
+
     @Test func clientErrorRecoveredOnTheSingleRetry() async throws {
         let transport = ScriptedTransport(makeDirectory(userCount: 2)) { _, previous in
             previous == 0 ? .respond(status: 401, body: #"{"message":"Unauthorized: api key user not found"}"#) : nil

@@ -111,6 +111,20 @@ private func expectFailure(_ result: CLIRunner.Result, code: String) throws {
         #expect(!result.stderr.contains(key))
     }
 
+    @Test func brakeLimitsAreConfigurable() throws {
+        let server = try startFakeJumpCloud()
+        defer { server.stop() }
+        let result = try CLIRunner.run([
+            "directory", "plan", "--api-key", key, "--base-url", server.origin, "--group", sales, "--group", support,
+            "--existing", try writeExisting(existingJSON), "--max-deactivation-share", "0.5",
+        ])
+        #expect(result.exitCode == 0, "\(result.stdout) \(result.stderr)")
+        let brake = try #require(try result.json()["brake"] as? [String: Any])
+        #expect(brake["needsConfirmation"] as? Bool == false)
+        #expect(brake["deactivations"] as? Int == 1)
+        #expect(brake["managedActive"] as? Int == 3)
+    }
+
     @Test func planCreatesNewUsersAndReadsStdin() throws {
         let server = try startFakeJumpCloud()
         defer { server.stop() }
