@@ -43,12 +43,12 @@ private func plannerInput() -> (DirectorySnapshot, [ExistingUser]) {
 
 let benchmarks: @Sendable () -> Void = {
     Benchmark.defaultConfiguration = .init(
-        metrics: [.wallClock, .peakMemoryResident, .mallocCountTotal],
+        metrics: [.wallClock, .cpuTotal, .peakMemoryResident, .mallocCountTotal],
         maxDuration: .seconds(10), maxIterations: 20)
 
     Benchmark(
         "Plan 100,000 users",
-        configuration: .init(metrics: [.wallClock, .peakMemoryResident, .mallocCountTotal], maxIterations: 10)
+        configuration: .init(metrics: [.wallClock, .cpuTotal, .peakMemoryResident, .mallocCountTotal], maxIterations: 10)
     ) { benchmark, input in
         let planner = ImportPlanner()
         benchmark.startMeasurement()
@@ -60,7 +60,7 @@ let benchmarks: @Sendable () -> Void = {
 
     Benchmark(
         "Snapshot 10,000 users (in-memory transport)",
-        configuration: .init(metrics: [.wallClock, .peakMemoryResident, .mallocCountTotal], maxIterations: 20)
+        configuration: .init(metrics: [.wallClock, .cpuTotal, .peakMemoryResident, .mallocCountTotal], maxIterations: 20)
     ) { benchmark, directory in
         let client = JumpCloudClient(
             credentials: try JumpCloudCredentials(apiKey: "benchmark-key"), transport: directory,

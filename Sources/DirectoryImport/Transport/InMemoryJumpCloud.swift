@@ -20,10 +20,11 @@ public final class InMemoryJumpCloud: HTTPTransport {
     /// When set, the directory behaves like a Multi-Tenant Portal: `x-org-id` must name this organization.
     public let requiredOrgID: String?
     private let groups: [DirectoryGroup]
-    private let members: [String: [String]]
     private let users: [DirectoryUser]
     /// Each user's JSON, encoded once so serving a page is cheap.
     private let encodedUsers: [Data]
+    /// Each group's member items as `/members` and `/membership` serve them, encoded once.
+    private let encodedMembers: [String: (direct: [Data], transitive: [Data])]
     private let log = Mutex<[String]>([])
 
     /// Creates a directory.
@@ -40,10 +41,20 @@ public final class InMemoryJumpCloud: HTTPTransport {
         self.apiKey = apiKey
         self.requiredOrgID = requiredOrgID
         self.groups = groups
-        self.members = members
         self.users = users.sorted { $0.id < $1.id }
         let encoder = JSONEncoder()
         self.encodedUsers = self.users.map { (try? encoder.encode($0)) ?? Data("{}".utf8) }
+        var encodedMembers: [String: (direct: [Data], transitive: [Data])] = [:]
+        for (group, ids) in members {
+            let hop = [[TransitiveMember.Hop(id: group, type: "user_group")]]
+            encodedMembers[group] = (
+                direct: ids.map { (try? encoder.encode(DirectMember(to: .init(id: $0, type: "user")))) ?? Data() },
+                transitive: ids.map {
+                    (try? encoder.encode(TransitiveMember(id: $0, type: "user", paths: hop))) ?? Data()
+                }
+            )
+        }
+        self.encodedMembers = encodedMembers
     }
 
     /// The request targets (`path?query`) served so far, in order.
@@ -94,22 +105,15 @@ public final class InMemoryJumpCloud: HTTPTransport {
         case let p
         where p.count == 5 && p[0...2] == ["api", "v2", "usergroups"] && ["members", "membership"].contains(p[4]):
             guard groups.contains(where: { $0.id == p[3] }) else { return Self.notFound }
-            let ids = members[p[3]] ?? []
-            if p[4] == "members" {
-                return Self.encode(page(ids).map { DirectMember(to: .init(id: $0, type: "user")) }, total: ids.count)
-            }
-            return Self.encode(
-                page(ids).map {
-                    TransitiveMember(id: $0, type: "user", paths: [[.init(id: p[3], type: "user_group")]])
-                },
-                total: ids.count)
+            let items = encodedMembers[p[3]].map { p[4] == "members" ? $0.direct : $0.transitive } ?? []
+            var response = Self.json(200, "", total: items.count).0
+            let body = Self.jsonArray(page(items))
+            response.headerFields[.contentLength] = String(body.count)
+            return (response, body)
         case ["api", "systemusers"]:
-            var body = Data(#"{"totalCount":\#(users.count),"results":["#.utf8)
-            for (offset, user) in page(encodedUsers).enumerated() {
-                if offset > 0 { body.append(UInt8(ascii: ",")) }
-                body.append(user)
-            }
-            body.append(contentsOf: Array("]}".utf8))
+            var body = Data(#"{"totalCount":\#(users.count),"results":"#.utf8)
+            body.append(Self.jsonArray(page(encodedUsers)))
+            body.append(UInt8(ascii: "}"))
             return (Self.json(200, "").0, body)
         default:
             return Self.notFound
@@ -132,6 +136,18 @@ public final class InMemoryJumpCloud: HTTPTransport {
         var id: String
         var type: String
         var paths: [[Hop]]
+    }
+
+    /// `[item,item,…]` from pre-encoded items.
+    private static func jsonArray(_ items: ArraySlice<Data>) -> Data {
+        var body = Data(capacity: items.reduce(2) { $0 + $1.count + 1 })
+        body.append(UInt8(ascii: "["))
+        for (offset, item) in items.enumerated() {
+            if offset > 0 { body.append(UInt8(ascii: ",")) }
+            body.append(item)
+        }
+        body.append(UInt8(ascii: "]"))
+        return body
     }
 
     private static let notFound = json(404, #"{"message":"Not Found"}"#)
