@@ -7,10 +7,19 @@ public import Foundation
 enum Base64 {
     /// Decodes base64 after removing XML/HTTP whitespace (line breaks are common); any other stray character fails.
     static func decode(_ text: String) -> [UInt8]? {
-        var compact = Array(text.utf8)
-        compact.removeAll { $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 }
-        guard let data = Data(base64Encoded: Data(compact)) else { return nil }
-        return [UInt8](data)
+        // One pass to refuse anything but the alphabet, padding and whitespace; then Foundation decodes,
+        // skipping the (known to be only) whitespace.
+        var sawWhitespace = false
+        for byte in text.utf8 {
+            switch byte {
+            case 0x41...0x5A, 0x61...0x7A, 0x30...0x39, 0x2B, 0x2F, 0x3D: continue
+            case 0x20, 0x0A, 0x0D, 0x09: sawWhitespace = true
+            default: return nil
+            }
+        }
+        let data = sawWhitespace
+            ? Data(base64Encoded: text, options: .ignoreUnknownCharacters) : Data(base64Encoded: text)
+        return data.map { [UInt8]($0) }
     }
 }
 
