@@ -139,6 +139,7 @@ struct FilterEvaluator {
         if path.schema == nil {
             if path.attribute == "id" { return .string(resource.id) }
             if path.attribute == "meta" { return resource.metaJSON(baseURL: "") }
+            if path.attribute == "schemas" { return resource.json(baseURL: "")["schemas"] }
             return resource.attributes[path.attribute]
         }
         return resource.attributes[path.schema!]?[path.attribute]

@@ -57,7 +57,7 @@ struct Normalizer {
 
     /// Top-level definitions: `externalId` plus the core schema's attributes.
     func attributeDefinition(_ name: String) -> SCIMAttribute? {
-        if name.caseInsensitiveEquals("externalId") { return SCIMSchema.common[1] }
+        if name.caseInsensitiveEquals("externalId") { return SCIMSchema.common.first { $0.name == "externalId" } }
         return type.schema.attribute(named: name)
     }
 

@@ -290,6 +290,7 @@ extension SCIMSchema {
 
     /// Attributes every resource has (RFC 7643 §3.1), used for filtering and sorting.
     static let common: [SCIMAttribute] = [
+        SCIMAttribute("schemas", .reference, multiValued: true, caseExact: true, mutability: .readOnly, returned: .always),
         SCIMAttribute("id", caseExact: true, mutability: .readOnly, returned: .always, uniqueness: .server),
         SCIMAttribute("externalId", caseExact: true),
         SCIMAttribute(
