@@ -104,6 +104,15 @@ import Testing
         }
     }
 
+    @Test func nestingIsBounded() throws {
+        let deep = String(repeating: "(", count: 100_000) + #"title eq "x""# + String(repeating: ")", count: 100_000)
+        #expect(throws: SCIMError(.invalidFilter)) { try SCIMFilter(parsing: deep) }
+        let nots = String(repeating: "not (", count: 40) + "title pr" + String(repeating: ")", count: 40)
+        #expect(throws: SCIMError(.invalidFilter)) { try SCIMFilter(parsing: nots) }
+        let fine = String(repeating: "(", count: 10) + "title pr" + String(repeating: ")", count: 10)
+        #expect(try SCIMFilter(parsing: fine) == .present(SCIMAttributePath("title")))
+    }
+
     @Test(arguments: [
         (#"nosuch eq "x""#, 1),
         (#"userName eq "x" and name.nosuch pr"#, 21),

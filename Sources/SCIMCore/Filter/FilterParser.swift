@@ -20,6 +20,10 @@ struct FilterParser {
     private var offset = 0
     private var peeked: (token: FilterToken, start: Int, end: Int)?
     private let errorCode: SCIMError.Code
+    /// Current nesting of parentheses and `not`; bounded so hostile input cannot exhaust the stack.
+    private var depth = 0
+    /// The deepest nesting accepted.
+    static let maximumDepth = 32
 
     init(_ text: String, errorCode: SCIMError.Code = .invalidFilter) {
         self.bytes = Array(text.utf8)
@@ -137,6 +141,8 @@ struct FilterParser {
 
     private mutating func parseNot(inValuePath: Bool) throws(SCIMError) -> SCIMFilter {
         if try peekKeyword("not") {
+            try enter(at: try peek().start)
+            defer { depth -= 1 }
             let notToken = try next()
             let following = try peek()
             guard following.token == .leftParen else {
@@ -151,6 +157,8 @@ struct FilterParser {
         let token = try next()
         switch token.token {
         case .leftParen:
+            try enter(at: token.start)
+            defer { depth -= 1 }
             let inner = try parseOr(inValuePath: inValuePath)
             let close = try next()
             guard close.token == .rightParen else {
@@ -165,6 +173,13 @@ struct FilterParser {
             return try parseAttributeExpression(path, pathEnd: token.end, inValuePath: inValuePath)
         default:
             throw fail("Expected an attribute path or '(' but found \(describe(token.token))", at: token.start)
+        }
+    }
+
+    private mutating func enter(at byteOffset: Int) throws(SCIMError) {
+        depth += 1
+        if depth > Self.maximumDepth {
+            throw fail("The filter nests deeper than \(Self.maximumDepth) levels", at: byteOffset)
         }
     }
 
