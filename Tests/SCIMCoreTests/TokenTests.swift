@@ -57,6 +57,15 @@ struct SeededGenerator: RandomNumberGenerator {
         #expect(!SCIMToken.verify(b.token, against: [a.record, b.record]))
     }
 
+    @Test(arguments: [
+        ("Bearer abc", "abc" as String?), ("bearer abc", "abc"), ("BEARER   abc  ", "abc"), ("Bearer", nil),
+        ("Bearer ", nil), ("Basic abc", nil), ("Bearerabc", nil), ("Bearer a b", nil),
+    ])
+    func bearerHeaderParsing(_ header: String, _ expected: String?) {
+        let request = SCIMRequest(method: "GET", path: "/Users", headers: ["Authorization": header])
+        #expect(SCIMBearerTokenAuthenticator.bearerToken(request) == expected)
+    }
+
     @Test func storeIssuesListsRevokes() async {
         let store = InMemorySCIMTokenStore()
         let first = await store.issue(label: "one", now: now)

@@ -58,6 +58,20 @@ private let patchRequest = SCIMPatchRequest(operations: [
     SCIMPatchOperation(.replace, path: "active", value: .string("False")),
 ])
 
+private let userDocument = JSONValue.object(patchTarget.json(baseURL: "https://example.com/scim/v2"))
+
+private func foundationObject(_ value: JSONValue) -> Any {
+    switch value {
+    case .null: return NSNull()
+    case .bool(let flag): return flag
+    case .integer(let number): return number
+    case .decimal(let number): return number
+    case .string(let text): return text
+    case .array(let elements): return elements.map(foundationObject)
+    case .object(let object): return object.mapValues(foundationObject)
+    }
+}
+
 let benchmarks: @Sendable () -> Void = {
     let configuration = Benchmark.Configuration(
         metrics: [.wallClock, .throughput, .mallocCountTotal], scalingFactor: .kilo,
@@ -82,6 +96,20 @@ let benchmarks: @Sendable () -> Void = {
         for _ in benchmark.scaledIterations {
             blackHole(try? patchTarget.applying(patchRequest))
         }
+    }
+
+    Benchmark("Component: serialize user (JSONEncoder) (x1000)", configuration: configuration) { benchmark in
+        for _ in benchmark.scaledIterations { blackHole(userDocument.serialized()) }
+    }
+
+    Benchmark("Component: serialize user (JSONSerialization) (x1000)", configuration: configuration) { benchmark in
+        for _ in benchmark.scaledIterations {
+            blackHole(try? JSONSerialization.data(withJSONObject: foundationObject(userDocument), options: [.sortedKeys]))
+        }
+    }
+
+    Benchmark("Component: token verify (x1000)", configuration: configuration) { benchmark in
+        for _ in benchmark.scaledIterations { blackHole(SCIMToken.verify(issued.token, against: [issued.record])) }
     }
 
     Benchmark(

@@ -34,7 +34,11 @@ struct FilterParser {
 
     /// 1-based character position of a UTF-8 offset.
     private func position(_ byteOffset: Int) -> Int {
-        String(decoding: bytes[0..<min(byteOffset, bytes.count)], as: UTF8.self).count + 1
+        let end = min(byteOffset, bytes.count)
+        var index = 0
+        while index < end, bytes[index] < 0x80 { index += 1 }
+        if index == end { return end + 1 }  // ASCII prefix: characters = bytes
+        return String(decoding: bytes[0..<end], as: UTF8.self).count + 1
     }
 
     private func fail(_ message: String, at byteOffset: Int) -> SCIMError {
@@ -166,10 +170,10 @@ struct FilterParser {
             }
             return inner
         case .word(let word):
-            if Self.keywords.contains(word.asciiLowercased) {
+            if word.caseInsensitiveEquals("and") || word.caseInsensitiveEquals("or") || word.caseInsensitiveEquals("not") {
                 throw fail("Expected an attribute path but found '\(word)'", at: token.start)
             }
-            let path = try parsePath(word, start: token.start, allowSchema: !inValuePath)
+            let path = try parsePath(start: token.start, end: token.end, allowSchema: !inValuePath)
             return try parseAttributeExpression(path, pathEnd: token.end, inValuePath: inValuePath)
         default:
             throw fail("Expected an attribute path or '(' but found \(describe(token.token))", at: token.start)
@@ -182,8 +186,6 @@ struct FilterParser {
             throw fail("The filter nests deeper than \(Self.maximumDepth) levels", at: byteOffset)
         }
     }
-
-    private static let keywords: Set<String> = ["and", "or", "not"]
 
     private mutating func parseAttributeExpression(
         _ path: SCIMAttributePath, pathEnd: Int, inValuePath: Bool
@@ -250,38 +252,44 @@ struct FilterParser {
 
     // MARK: Paths
 
-    /// Parses `[urn:…:]attr[.sub]` from one word.
-    private func parsePath(_ word: String, start: Int, allowSchema: Bool) throws(SCIMError) -> SCIMAttributePath {
+    /// Parses `[urn:…:]attr[.sub]` from the word at `start..<end`.
+    private func parsePath(start: Int, end: Int, allowSchema: Bool) throws(SCIMError) -> SCIMAttributePath {
+        var nameStart = start
         var schema: String?
-        var rest = Substring(word)
-        if word.utf8.count > 4, word.prefix(4).caseInsensitiveEqualsPrefix("urn:") {
+        if end - start > 4, bytes[start] | 0x20 == 0x75, bytes[start + 1] | 0x20 == 0x72,
+            bytes[start + 2] | 0x20 == 0x6E, bytes[start + 3] == 0x3A
+        {
             guard allowSchema else { throw fail("Sub-attribute paths cannot carry a schema URN", at: start) }
-            guard let colon = word.lastIndex(of: ":") else { throw fail("Invalid attribute path '\(word)'", at: start) }
-            schema = String(word[..<colon])
-            rest = word[word.index(after: colon)...]
+            var colon = end - 1
+            while bytes[colon] != 0x3A { colon -= 1 }
+            schema = String(decoding: bytes[start..<colon], as: UTF8.self)
+            nameStart = colon + 1
         }
-        var attribute = rest
-        var subAttribute: Substring?
-        if let dot = rest.firstIndex(of: ".") {
-            attribute = rest[..<dot]
-            subAttribute = rest[rest.index(after: dot)...]
-        }
+        var dot = nameStart
+        while dot < end, bytes[dot] != 0x2E { dot += 1 }
+        let attribute = bytes[nameStart..<dot]
         guard Self.isAttributeName(attribute) else {
-            throw fail("Invalid attribute name '\(attribute)'", at: start)
+            throw fail("Invalid attribute name '\(String(decoding: attribute, as: UTF8.self))'", at: start)
         }
-        if let subAttribute, !Self.isAttributeName(subAttribute) {
-            throw fail("Invalid sub-attribute name '\(subAttribute)'", at: start)
+        var subAttribute: String?
+        if dot < end {
+            let sub = bytes[(dot + 1)..<end]
+            guard Self.isAttributeName(sub) else {
+                throw fail("Invalid sub-attribute name '\(String(decoding: sub, as: UTF8.self))'", at: start)
+            }
+            subAttribute = String(decoding: sub, as: UTF8.self)
         }
         return SCIMAttributePath(
-            schema: schema, String(attribute), subAttribute: subAttribute.map(String.init), position: position(start))
+            schema: schema, String(decoding: attribute, as: UTF8.self), subAttribute: subAttribute,
+            position: position(start))
     }
 
     /// `ATTRNAME = ALPHA *(nameChar)`, `nameChar = "-" / "_" / DIGIT / ALPHA`; `$ref` is allowed too.
-    static func isAttributeName(_ name: Substring) -> Bool {
-        guard let first = name.utf8.first else { return false }
-        if name == "$ref" { return true }
+    static func isAttributeName(_ name: ArraySlice<UInt8>) -> Bool {
+        guard let first = name.first else { return false }
+        if name.elementsEqual("$ref".utf8) { return true }
         guard (first | 0x20) >= 0x61 && (first | 0x20) <= 0x7A else { return false }
-        for byte in name.utf8 {
+        for byte in name {
             let isAlpha = (byte | 0x20) >= 0x61 && (byte | 0x20) <= 0x7A
             if !(isAlpha || (byte >= 0x30 && byte <= 0x39) || byte == 0x2D || byte == 0x5F) { return false }
         }
@@ -294,7 +302,8 @@ struct FilterParser {
         guard case .word(let word) = first.token else {
             throw fail("Expected an attribute path but found \(describe(first.token))", at: first.start)
         }
-        let path = try parsePath(word, start: first.start, allowSchema: true)
+        _ = word
+        let path = try parsePath(start: first.start, end: first.end, allowSchema: true)
         var result = SCIMPatchPath(attribute: path)
         if try peek().token == .leftBracket {
             let open = try next()
@@ -311,7 +320,7 @@ struct FilterParser {
             if close.end < bytes.count, bytes[close.end] == 0x2E {
                 let sub = try next()
                 guard case .word(let subWord) = sub.token, subWord.hasPrefix("."),
-                    Self.isAttributeName(subWord.dropFirst())
+                    Self.isAttributeName(bytes[(sub.start + 1)..<sub.end])
                 else { throw fail("Invalid sub-attribute after ']'", at: sub.start) }
                 result.subAttribute = String(subWord.dropFirst())
             }
@@ -333,11 +342,5 @@ struct FilterParser {
         case .word(let word): return "'\(word)'"
         case .end: return "the end of the filter"
         }
-    }
-}
-
-extension Substring {
-    fileprivate func caseInsensitiveEqualsPrefix(_ other: String) -> Bool {
-        String(self).caseInsensitiveEquals(other)
     }
 }

@@ -91,19 +91,73 @@ extension JSONValue: Codable {
         }
     }
 
-    /// Encodes the value.
+    /// Encodes the value. Objects and arrays are written through nested containers and leaves directly into
+    /// their parent container, which keeps `JSONEncoder` from creating an encoder per value.
     public func encode(to encoder: any Encoder) throws {
-        var container = encoder.singleValueContainer()
         switch self {
-        case .null: try container.encodeNil()
-        case .bool(let value): try container.encode(value)
-        case .integer(let value): try container.encode(value)
-        case .decimal(let value): try container.encode(value)
-        case .string(let value): try container.encode(value)
-        case .array(let value): try container.encode(value)
-        case .object(let value): try container.encode(value)
+        case .object(let object):
+            var container = encoder.container(keyedBy: JSONKey.self)
+            try Self.encode(object, into: &container)
+        case .array(let elements):
+            var container = encoder.unkeyedContainer()
+            try Self.encode(elements, into: &container)
+        default:
+            var container = encoder.singleValueContainer()
+            switch self {
+            case .null: try container.encodeNil()
+            case .bool(let value): try container.encode(value)
+            case .integer(let value): try container.encode(value)
+            case .decimal(let value): try container.encode(value)
+            case .string(let value): try container.encode(value)
+            case .array, .object: break
+            }
         }
     }
+
+    private static func encode(_ object: [String: JSONValue], into container: inout KeyedEncodingContainer<JSONKey>) throws {
+        for (name, value) in object {
+            let key = JSONKey(stringValue: name)
+            switch value {
+            case .null: try container.encodeNil(forKey: key)
+            case .bool(let value): try container.encode(value, forKey: key)
+            case .integer(let value): try container.encode(value, forKey: key)
+            case .decimal(let value): try container.encode(value, forKey: key)
+            case .string(let value): try container.encode(value, forKey: key)
+            case .array(let elements):
+                var nested = container.nestedUnkeyedContainer(forKey: key)
+                try encode(elements, into: &nested)
+            case .object(let object):
+                var nested = container.nestedContainer(keyedBy: JSONKey.self, forKey: key)
+                try encode(object, into: &nested)
+            }
+        }
+    }
+
+    private static func encode(_ elements: [JSONValue], into container: inout any UnkeyedEncodingContainer) throws {
+        for value in elements {
+            switch value {
+            case .null: try container.encodeNil()
+            case .bool(let value): try container.encode(value)
+            case .integer(let value): try container.encode(value)
+            case .decimal(let value): try container.encode(value)
+            case .string(let value): try container.encode(value)
+            case .array(let nestedElements):
+                var nested = container.nestedUnkeyedContainer()
+                try encode(nestedElements, into: &nested)
+            case .object(let object):
+                var nested = container.nestedContainer(keyedBy: JSONKey.self)
+                try encode(object, into: &nested)
+            }
+        }
+    }
+}
+
+/// A coding key for arbitrary JSON member names.
+struct JSONKey: CodingKey {
+    let stringValue: String
+    var intValue: Int? { nil }
+    init(stringValue: String) { self.stringValue = stringValue }
+    init?(intValue: Int) { nil }
 }
 
 extension JSONValue {

@@ -57,8 +57,10 @@ struct Normalizer {
 
     /// Top-level definitions: `externalId` plus the core schema's attributes.
     func attributeDefinition(_ name: String) -> SCIMAttribute? {
-        if name.caseInsensitiveEquals("externalId") { return SCIMSchema.common.first { $0.name == "externalId" } }
-        return type.schema.attribute(named: name)
+        guard let definition = type.coreAttribute(named: name) else { return nil }
+        // Of the common attributes only externalId is client-writable; id, meta and schemas are handled apart.
+        if definition.name == "id" || definition.name == "meta" || definition.name == "schemas" { return nil }
+        return definition
     }
 
     func checkRequired(_ attributes: [String: JSONValue]) throws(SCIMError) {

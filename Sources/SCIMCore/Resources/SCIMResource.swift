@@ -112,8 +112,45 @@ public struct SCIMResource: Sendable, Hashable {
 
 /// `xsd:dateTime` formatting and parsing.
 enum SCIMDate {
+    /// `YYYY-MM-DDThh:mm:ssZ` in UTC, computed with integer civil-date arithmetic (H. Hinnant's
+    /// days-to-civil algorithm); this runs for every resource served, so it avoids format-style machinery.
     static func format(_ date: Date) -> String {
-        date.formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: false))
+        let seconds = Int(date.timeIntervalSince1970.rounded(.down))
+        var days = seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400
+        let secondOfDay = seconds - days * 86_400
+        days += 719_468
+        let era = (days >= 0 ? days : days - 146_096) / 146_097
+        let dayOfEra = days - era * 146_097
+        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365
+        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
+        let monthPrime = (5 * dayOfYear + 2) / 153
+        let day = dayOfYear - (153 * monthPrime + 2) / 5 + 1
+        let month = monthPrime < 10 ? monthPrime + 3 : monthPrime - 9
+        let year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0)
+        guard (0...9999).contains(year) else {
+            return date.formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: false))
+        }
+        var bytes = [UInt8](repeating: 0, count: 20)
+        func put(_ value: Int, _ offset: Int, _ width: Int) {
+            var value = value
+            for index in stride(from: offset + width - 1, through: offset, by: -1) {
+                bytes[index] = UInt8(48 + value % 10)
+                value /= 10
+            }
+        }
+        put(year, 0, 4)
+        bytes[4] = 45
+        put(month, 5, 2)
+        bytes[7] = 45
+        put(day, 8, 2)
+        bytes[10] = 84
+        put(secondOfDay / 3600, 11, 2)
+        bytes[13] = 58
+        put(secondOfDay / 60 % 60, 14, 2)
+        bytes[16] = 58
+        put(secondOfDay % 60, 17, 2)
+        bytes[19] = 90
+        return String(decoding: bytes, as: UTF8.self)
     }
 
     static func parse(_ text: String) -> Date? {

@@ -18,6 +18,7 @@ public struct SCIMResourceType: Sendable, Hashable, CustomStringConvertible {
     public static let all: [SCIMResourceType] = [.user, .group]
 
     private let definitions: [String: SCIMAttribute]
+    private let coreByLowercasedName: [String: SCIMAttribute]
 
     private init(name: String, endpoint: String, schema: SCIMSchema, extensions: [SCIMSchema]) {
         self.name = name
@@ -30,6 +31,9 @@ public struct SCIMResourceType: Sendable, Hashable, CustomStringConvertible {
             for attribute in ext.attributes { definitions[ext.id + ":" + attribute.name] = attribute }
         }
         self.definitions = definitions
+        var core: [String: SCIMAttribute] = [:]
+        for attribute in SCIMSchema.common + schema.attributes { core[attribute.name.asciiLowercased] = attribute }
+        self.coreByLowercasedName = core
     }
 
     /// The name.
@@ -53,22 +57,16 @@ public struct SCIMResourceType: Sendable, Hashable, CustomStringConvertible {
     /// Resolves a path to canonical names. Returns nil when the attribute is unknown.
     func resolve(_ path: SCIMAttributePath) -> (path: SCIMAttributePath, definition: SCIMAttribute)? {
         var schemaID: String?
-        var candidates: [SCIMAttribute]
-        if let urn = path.schema {
-            if urn.caseInsensitiveEquals(schema.id) {
-                candidates = SCIMSchema.common + schema.attributes
-            } else if let ext = extensionSchema(urn) {
-                schemaID = ext.id
-                candidates = ext.attributes
-            } else {
-                return nil
-            }
+        let key = path.attribute.asciiLowercased
+        let found: SCIMAttribute?
+        if let urn = path.schema, !urn.caseInsensitiveEquals(schema.id) {
+            guard let ext = extensionSchema(urn) else { return nil }
+            schemaID = ext.id
+            found = ext.attribute(named: path.attribute)
         } else {
-            candidates = SCIMSchema.common + schema.attributes
+            found = coreByLowercasedName[key]
         }
-        guard let definition = candidates.first(where: { $0.name.caseInsensitiveEquals(path.attribute) }) else {
-            return nil
-        }
+        guard let definition = found else { return nil }
         var resolved = SCIMAttributePath(schema: schemaID, definition.name, position: path.position)
         if let sub = path.subAttribute {
             guard let subDefinition = definition.subAttribute(named: sub) else { return nil }
@@ -76,6 +74,11 @@ public struct SCIMResourceType: Sendable, Hashable, CustomStringConvertible {
             return (resolved, subDefinition)
         }
         return (resolved, definition)
+    }
+
+    /// The top-level (common or core) attribute named `name`, ignoring case.
+    func coreAttribute(named name: String) -> SCIMAttribute? {
+        coreByLowercasedName[name.asciiLowercased]
     }
 
     /// The ResourceType document (RFC 7643 §6).

@@ -76,22 +76,29 @@ public enum SCIMToken {
 
     /// Lower-case hex SHA-256 of the token.
     public static func hash(_ token: String) -> String {
-        SHA256.hash(data: Array(token.utf8)).map { String(format2: $0) }.joined()
+        var hex: [UInt8] = []
+        hex.reserveCapacity(64)
+        for byte in SHA256.hash(data: Array(token.utf8)) {
+            hex.append(hexDigits[Int(byte >> 4)])
+            hex.append(hexDigits[Int(byte & 0x0F)])
+        }
+        return String(decoding: hex, as: UTF8.self)
     }
+
+    private static let hexDigits = Array("0123456789abcdef".utf8)
 
     /// Whether `token` matches any active record. Compares against every active record in constant time
     /// per record and does not stop at the first match.
     public static func verify(_ token: String, against records: [SCIMTokenRecord]) -> Bool {
-        let presented = Array(hash(token).utf8)
+        let presented = hash(token)
         var matched: UInt8 = 0
         for record in records where record.isActive {
-            let stored = Array(record.sha256.utf8)
-            guard stored.count == presented.count else { continue }
+            guard record.sha256.utf8.count == presented.utf8.count else { continue }
             var difference: UInt8 = 0
-            for index in 0..<stored.count { difference |= stored[index] ^ presented[index] }
+            for (stored, given) in zip(record.sha256.utf8, presented.utf8) { difference |= stored ^ given }
             matched |= difference == 0 ? 1 : 0
         }
-        return matched == 1
+        return matched != 0
     }
 
     private static func randomBytes<R: RandomNumberGenerator>(_ count: Int, using generator: inout R) -> [UInt8] {
@@ -184,9 +191,16 @@ public struct SCIMBearerTokenAuthenticator: SCIMAuthenticator {
     /// The token of an `Authorization: Bearer …` header (scheme case-insensitive).
     static func bearerToken(_ request: SCIMRequest) -> String? {
         guard let header = request.header("Authorization") else { return nil }
-        let parts = header.split(separator: " ", maxSplits: 1, omittingEmptySubsequences: true)
-        guard parts.count == 2, parts[0].lowercased() == "bearer" else { return nil }
-        let token = String(parts[1].filter { $0 != " " && $0 != "\t" })
-        return token.isEmpty ? nil : token
+        let bytes = header.utf8
+        guard bytes.count > 7, bytes.prefix(6).elementsEqual("bearer".utf8, by: { $0 | 0x20 == $1 }),
+            bytes.dropFirst(6).first == 0x20
+        else { return nil }
+        let isSpace: (UInt8) -> Bool = { $0 == 0x20 || $0 == 0x09 }
+        let rest = bytes.dropFirst(7).drop(while: isSpace)
+        var end = rest.endIndex
+        while end > rest.startIndex, isSpace(bytes[bytes.index(before: end)]) { end = bytes.index(before: end) }
+        let token = rest[rest.startIndex..<end]
+        guard !token.isEmpty, !token.contains(where: isSpace) else { return nil }
+        return String(decoding: token, as: UTF8.self)
     }
 }
