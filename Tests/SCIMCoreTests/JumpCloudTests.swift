@@ -91,6 +91,9 @@ import Testing
         // The user's computed groups follow.
         let bobJSON = await h.send("GET", "/Users/\(bob)").json
         #expect(bobJSON?["groups"] == json(#"[{"value": "\#(group)", "display": "Engineering", "type": "direct", "$ref": "\#(Harness.baseURL)/Groups/\#(group)"}]"#))
+        // Users can be filtered by their computed groups.
+        let members = await h.send("GET", #"/Users?filter=groups.value%20eq%20%22\#(group)%22&sortBy=userName"#)
+        #expect(members.json?["Resources"]?.arrayValue?.compactMap { $0["userName"]?.stringValue } == ["alice", "bob"])
         // Remove with a value array (JumpCloud), then by filter (Entra/Okta).
         let remove = #"{"schemas": ["urn:ietf:params:scim:api:messages:2.0:PatchOp"], "Operations": [{"op": "remove", "path": "members", "value": [{"value": "\#(bob)"}]}]}"#
         #expect(await h.send("PATCH", "/Groups/\(group)", json: remove).json?["members"]?.arrayValue?.count == 1)

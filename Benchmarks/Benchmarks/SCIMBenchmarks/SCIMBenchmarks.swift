@@ -102,6 +102,11 @@ let benchmarks: @Sendable () -> Void = {
         for _ in benchmark.scaledIterations { blackHole(userDocument.serialized()) }
     }
 
+    Benchmark("Component: serialize user (JSONEncoder, unsorted keys) (x1000)", configuration: configuration) { benchmark in
+        let encoder = JSONEncoder()
+        for _ in benchmark.scaledIterations { blackHole(try? encoder.encode(userDocument)) }
+    }
+
     Benchmark("Component: serialize user (JSONSerialization) (x1000)", configuration: configuration) { benchmark in
         for _ in benchmark.scaledIterations {
             blackHole(try? JSONSerialization.data(withJSONObject: foundationObject(userDocument), options: [.sortedKeys]))
@@ -117,6 +122,21 @@ let benchmarks: @Sendable () -> Void = {
         closure: { benchmark in
             for index in benchmark.scaledIterations {
                 blackHole(await service.handle(lookups[index % lookups.count]))
+            }
+        }, setup: { try await populate() })
+
+    Benchmark(
+        "handle GET /Users?filter=userName eq, 100k users, 4 concurrent clients (x1000)", configuration: configuration,
+        closure: { benchmark in
+            let total = benchmark.scaledIterations.count
+            await withTaskGroup(of: Void.self) { group in
+                for client in 0..<4 {
+                    group.addTask {
+                        for index in stride(from: client, to: total, by: 4) {
+                            blackHole(await service.handle(lookups[index % lookups.count]))
+                        }
+                    }
+                }
             }
         }, setup: { try await populate() })
 }
