@@ -6,6 +6,14 @@ import SCIMCore
 // Targets (issue 4): parse `userName eq "x"` ≥ 1,000,000/s; filtered GET by userName through `handle` with
 // 100k users in the in-memory store ≥ 50,000/s; PATCH apply ≥ 100,000/s.
 // Run: cd Benchmarks && swift package benchmark --target SCIMBenchmarks
+//
+// Measured 2026-11-29 (2-core x86_64 VM shared with other builds, release, p50 per operation):
+//   filter parse `userName eq "x"`            ~696 ns  → ~1.44M/s   (target met)
+//   filter parse+resolve RFC valuePath example ~4.0 µs → ~250k/s
+//   PATCH apply (3 ops, JumpCloud/Entra forms) ~7.4 µs → ~135k/s    (target met)
+//   handle GET /Users?filter=userName eq, 100k  ~36 µs  → ~27.5k/s  (target 50k/s NOT met)
+//   of which JSONEncoder for the ListResponse ≈ 51% (perf); a user document alone takes ~16 µs to encode
+//   token verify (SHA-256 + constant-time compare) ~1.45 µs
 
 private let userCount = 100_000
 private let fixedNow = Date(timeIntervalSince1970: 1_700_000_000)
