@@ -106,4 +106,18 @@ public struct SCIMPatchRequest: Sendable, Hashable {
         }
         self.operations = operations
     }
+
+    /// The PatchOp document.
+    public var json: JSONValue {
+        .object([
+            "schemas": .array([.string(SCIMSchemaURN.patchOp)]),
+            "Operations": .array(
+                operations.map { operation in
+                    var object: [String: JSONValue] = ["op": .string(operation.op.rawValue)]
+                    if let path = operation.path { object["path"] = .string(path) }
+                    if let value = operation.value { object["value"] = value }
+                    return .object(object)
+                }),
+        ])
+    }
 }

@@ -126,4 +126,24 @@ public struct SCIMError: Error, Sendable, Hashable, CustomStringConvertible {
         if let scimType { object["scimType"] = .string(scimType) }
         return .object(object)
     }
+
+    /// Reads a SCIM Error document (for clients and tests): the code comes from `scimType`, else from
+    /// `status`. Returns nil when the document is not an Error.
+    public init?(document: JSONValue) {
+        guard let schemas = document["schemas"]?.arrayValue,
+            schemas.contains(.string(SCIMSchemaURN.error))
+        else { return nil }
+        let status = document["status"]?.stringValue.flatMap { Int($0) } ?? document["status"].flatMap { value -> Int? in
+            if case .integer(let number) = value { return number }
+            return nil
+        }
+        let message = document["detail"]?.stringValue
+        if let scimType = document["scimType"]?.stringValue {
+            self.init(Code(rawValue: scimType), message)
+        } else if let status, let code = Code.all.first(where: { !$0.isSCIMType && $0.status == status }) {
+            self.init(code, message)
+        } else {
+            self.init(.internalError, message)
+        }
+    }
 }

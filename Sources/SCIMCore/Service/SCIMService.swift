@@ -376,16 +376,8 @@ public struct SCIMService: Sendable {
         return .json(200, Self.listResponse(documents, total: result.totalResults, startIndex: query.startIndex))
     }
 
-    /// A ListResponse document (RFC 7644 §3.4.2). `Resources` is always present (empty when nothing matched)
-    /// because JumpCloud's connection test reads it.
     static func listResponse(_ documents: [JSONValue], total: Int, startIndex: Int) -> JSONValue {
-        .object([
-            "schemas": .array([.string(SCIMSchemaURN.listResponse)]),
-            "totalResults": .integer(total),
-            "startIndex": .integer(startIndex),
-            "itemsPerPage": .integer(documents.count),
-            "Resources": .array(documents),
-        ])
+        SCIMListResponse(totalResults: total, startIndex: startIndex, resources: documents).json
     }
 
     // MARK: ETags
