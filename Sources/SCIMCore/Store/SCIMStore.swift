@@ -70,6 +70,8 @@ public protocol SCIMStore: Sendable {
     func query(_ type: SCIMResourceType, _ query: SCIMQuery) async throws -> SCIMQueryResult
     /// Atomically replaces the resource with `transform(current)`.
     /// - Parameters:
+    ///   - type: The resource type.
+    ///   - id: The resource id.
     ///   - expectedVersions: When non-nil, the current `meta.version` must be one of these (`If-Match`).
     ///   - transform: Computes the new resource; throwing aborts without writing.
     func update(
@@ -77,7 +79,10 @@ public protocol SCIMStore: Sendable {
         _ transform: @Sendable (SCIMResource) throws -> SCIMResource
     ) async throws -> SCIMResource
     /// Deletes the resource.
-    /// - Parameter expectedVersions: When non-nil, the current `meta.version` must be one of these.
+    /// - Parameters:
+    ///   - type: The resource type.
+    ///   - id: The resource id.
+    ///   - expectedVersions: When non-nil, the current `meta.version` must be one of these.
     func delete(_ type: SCIMResourceType, id: String, expectedVersions: [String]?) async throws
 }
 
