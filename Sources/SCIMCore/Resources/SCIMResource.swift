@@ -91,6 +91,7 @@ public struct SCIMResource: Sendable, Hashable {
     /// The full JSON representation, with `$ref`s of members and groups filled in under `baseURL`.
     public func json(baseURL: String) -> [String: JSONValue] {
         var object = attributes
+        object.reserveCapacity(attributes.count + 3)
         object["id"] = .string(id)
         var schemas: [JSONValue] = [.string(type.schema.id)]
         for ext in type.extensions where attributes[ext.id] != nil { schemas.append(.string(ext.id)) }

@@ -80,7 +80,8 @@ public struct SCIMService: Sendable {
     private func endpoint(_ path: String) throws(SCIMError) -> Endpoint {
         let segments = path.split(separator: "/", omittingEmptySubsequences: true).map(String.init)
         guard let first = segments.first else { throw SCIMError(.notFound, "No SCIM endpoint at '\(path)'.") }
-        let type = SCIMResourceType.all.first { first.caseInsensitiveEquals(String($0.endpoint.dropFirst())) }
+        let type: SCIMResourceType? =
+            first.caseInsensitiveEquals("Users") ? .user : first.caseInsensitiveEquals("Groups") ? .group : nil
         switch (segments.count, type) {
         case (1, let type?): return .resources(type)
         case (2, let type?): return segments[1] == ".search" ? .search(type) : .resource(type, segments[1])
