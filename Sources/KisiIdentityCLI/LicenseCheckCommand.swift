@@ -146,7 +146,7 @@ struct LicenseCheckCommand: AsyncParsableCommand {
         if envelope != nil && keys.isEmpty {
             throw ValidationError("a licence is given but no public key is pinned (--public-key or public_key_files)")
         }
-        let instant = try now.map { try LicenseCLI.parseDate($0, option: "--now") } ?? file.now ?? Date()
+        let instant = try now.map { try CLIOutput.parseInstant($0, option: "--now") } ?? file.now ?? Date()
         let policy = GatingPolicy(
             configuration: GatingConfiguration(
                 reauthenticationWindow: file.reauthenticationWindowSeconds,
@@ -160,7 +160,7 @@ struct LicenseCheckCommand: AsyncParsableCommand {
             license: LicenseEvidence(envelope: envelope, verifier: LicenseVerifier(trustedKeys: keys)),
             now: instant
         )
-        try LicenseCLI.printJSON(Output(decision: decision))
+        try CLIOutput.printJSON(Output(decision: decision))
     }
 
     private static func describe(_ error: any Error) -> String {

@@ -85,8 +85,8 @@ struct LicenseIssueCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let issuedAt = try now.map { try LicenseCLI.parseDate($0, option: "--now") } ?? Date()
-        let start = try notBefore.map { try LicenseCLI.parseDate($0, option: "--not-before") } ?? issuedAt
+        let issuedAt = try now.map { try CLIOutput.parseInstant($0, option: "--now") } ?? Date()
+        let start = try notBefore.map { try CLIOutput.parseInstant($0, option: "--not-before") } ?? issuedAt
         let key: LicenseSigningKey
         do {
             key = try LicenseSigningKey(jsonRepresentation: try CLIOutput.readInput(signingKey))
@@ -116,6 +116,6 @@ struct LicenseIssueCommand: AsyncParsableCommand {
                 throw CLIOutput.fail(code: "file_exists", message: "'\(out)' exists; pass --force to replace it.")
             }
         }
-        try LicenseCLI.printJSON(Output(envelope: text, license: license, writtenTo: out))
+        try CLIOutput.printJSON(Output(envelope: text, license: license, writtenTo: out))
     }
 }

@@ -55,7 +55,7 @@ struct LicenseKeygenCommand: AsyncParsableCommand {
         _ = try LicenseCLI.write(key.jsonRepresentation, to: outPrivate, force: force, permissions: 0o600)
         _ = try LicenseCLI.write(key.publicKey.jsonRepresentation, to: outPublic, force: force)
         let publicKey = key.publicKey.encodedKey
-        try LicenseCLI.printJSON(
+        try CLIOutput.printJSON(
             Output(keyID: key.keyID, publicKey: publicKey, privateKeyFile: outPrivate, publicKeyFile: outPublic)
         )
     }

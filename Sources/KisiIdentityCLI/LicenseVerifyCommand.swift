@@ -53,7 +53,7 @@ struct LicenseVerifyCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let instant = try now.map { try LicenseCLI.parseDate($0, option: "--now") } ?? Date()
+        let instant = try now.map { try CLIOutput.parseInstant($0, option: "--now") } ?? Date()
         let keys: [LicensePublicKey]
         switch try LicenseCLI.readPublicKeys(publicKeys) {
         case .success(let read): keys = read
@@ -76,7 +76,7 @@ struct LicenseVerifyCommand: AsyncParsableCommand {
             revokedLicenseIDs: revokedIDs,
             now: instant
         )
-        try LicenseCLI.printJSON(
+        try CLIOutput.printJSON(
             Output(
                 keyID: envelope.keyID,
                 license: license,

@@ -43,12 +43,7 @@ struct SAMLValidationOptions: ParsableArguments {
         let responseText = String(decoding: try CLIOutput.readInput(responseFile), as: UTF8.self)
         let metadataBytes = try CLIOutput.readInput(idpMetadata)
         var date = Date()
-        if let now {
-            guard let parsed = try? Date(now, strategy: .iso8601) else {
-                throw ValidationError("--now must be an ISO 8601 instant such as 2026-01-01T00:01:00Z")
-            }
-            date = parsed
-        }
+        if let now { date = try CLIOutput.parseInstant(now, option: "--now") }
         guard clockSkew >= 0, clockSkew <= 3600 else { throw ValidationError("--clock-skew must be 0...3600") }
         let keyTexts = try spKey.map { String(decoding: try CLIOutput.readInput($0), as: UTF8.self) }
         let metadata = try IdPMetadata.parse(Array(metadataBytes))
