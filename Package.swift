@@ -24,6 +24,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-certificates", from: "1.21.1"),
         .package(url: "https://github.com/apple/swift-asn1", from: "1.7.4"),
         .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
+        .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
     ],
     targets: [
         // MARK: C system libraries (see ../shared/notes/xmlsec.md for the traps these shims avoid)
@@ -78,6 +79,7 @@ let package = Package(
             name: "Licensing",
             dependencies: [
                 .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -100,16 +102,33 @@ let package = Package(
         // MARK: Tests
         .testTarget(
             name: "SAMLCoreTests",
-            dependencies: ["SAMLCore", .product(name: "Logging", package: "swift-log")],
+            dependencies: ["SAMLCore", "CXMLSec", .product(name: "Logging", package: "swift-log")],
             exclude: ["Fixtures", "Scripts"],
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "SCIMCoreTests", dependencies: ["SCIMCore"], swiftSettings: swiftSettings),
-        .testTarget(name: "DirectoryImportTests", dependencies: ["DirectoryImport"], swiftSettings: swiftSettings),
-        .testTarget(name: "LicensingTests", dependencies: ["Licensing"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "DirectoryImportTests",
+            dependencies: [
+                "DirectoryImport",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "LicensingTests",
+            dependencies: ["Licensing", .product(name: "PropertyBased", package: "swift-property-based")],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "KisiIdentityCLITests",
-            dependencies: ["KisiIdentityCLI"],
+            dependencies: [
+                "KisiIdentityCLI",
+                // DirectoryCLITests serves an InMemoryJumpCloud on a loopback socket.
+                "DirectoryImport",
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+            ],
             swiftSettings: swiftSettings
         ),
     ]

@@ -179,11 +179,13 @@ import Testing
         #expect(root.children.map(\.localName) == ["Issuer", "Signature", "NameIDPolicy"])
         try document.registerID(of: root, attribute: "ID")
         let signature = try #require(root.firstChild(XMLNamespace.ds, "Signature"))
-        let keys = try XMLSecKeySet(certificatesDER: [credential.certificate.derBytes])
+        let keys = try XMLSecKeySet(
+            publicKeysDER: [try IdPCertificate(derEncoded: credential.certificate.derBytes).subjectPublicKeyInfoDER])
         try SignatureVerifier(keys: keys, algorithms: AlgorithmPolicy()).verify(
             signature: signature, of: root, in: document)
         // Another key must not verify it.
-        let attacker = try XMLSecKeySet(certificatesDER: [try IdPCertificate(pem: try Fixtures.text("keys/attacker.crt")).derBytes])
+        let attacker = try XMLSecKeySet(
+            publicKeysDER: [try IdPCertificate(pem: try Fixtures.text("keys/attacker.crt")).subjectPublicKeyInfoDER])
         #expect(throws: SAMLError(.signatureInvalid, "")) {
             try SignatureVerifier(keys: attacker, algorithms: AlgorithmPolicy()).verify(
                 signature: signature, of: root, in: document)
@@ -208,6 +210,30 @@ import Testing
     @Test(arguments: ["%", "%4", "%zz", "%FF"])
     func malformedPercentEncoding(_ text: String) {
         #expect(FormURLEncoding.decode(Substring(text)) == nil)
+    }
+
+    @Test(arguments: [
+        (0.0, "1970-01-01T00:00:00Z"),
+        (1_767_225_600.0, "2026-01-01T00:00:00Z"),
+        (1_767_225_659.999, "2026-01-01T00:00:59Z"),
+        (951_782_400.0, "2000-02-29T00:00:00Z"),
+        (4_107_542_399.0, "2100-02-28T23:59:59Z"),
+        (-1.0, "1969-12-31T23:59:59Z"),
+    ])
+    func timestampFormat(_ seconds: Double, _ expected: String) throws {
+        let date = Date(timeIntervalSince1970: seconds)
+        #expect(SAMLTime.format(date) == expected)
+        // Round trip through the validator's parser (whole seconds).
+        #expect(SAMLTime.parse(expected) == Date(timeIntervalSince1970: seconds.rounded(.down)))
+    }
+
+    @Test func timestampFormatAgreesWithFoundationAcrossYears() {
+        var seconds = -86_400.0 * 365 * 30
+        while seconds < 86_400.0 * 365 * 200 {
+            let date = Date(timeIntervalSince1970: seconds)
+            #expect(SAMLTime.format(date) == date.formatted(Date.ISO8601FormatStyle()))
+            seconds += 86_400 * 37 + 3_611
+        }
     }
 
     @Test func xmlEscape() {

@@ -163,6 +163,8 @@ public struct IdPCertificate: Sendable, Hashable {
     /// The end of the validity period. SAMLCore does not refuse an expired IdP certificate (JumpCloud's
     /// metadata is the trust anchor, not a PKI); hosts should warn the owner as this date approaches.
     public let notAfter: Date
+    /// The certificate's `SubjectPublicKeyInfo` in DER: the key signatures are verified with.
+    let subjectPublicKeyInfoDER: [UInt8]
 
     /// Parses a DER certificate.
     public init(derEncoded der: [UInt8]) throws(SAMLError) {
@@ -177,6 +179,11 @@ public struct IdPCertificate: Sendable, Hashable {
         }.joined(separator: ":")
         subject = certificate.subject.description
         notAfter = certificate.notValidAfter
+        var serializer = DER.Serializer()
+        do { try serializer.serialize(certificate.publicKey) } catch {
+            throw SAMLError(.invalidKey, "the certificate's public key cannot be encoded", detail: "\(error)")
+        }
+        subjectPublicKeyInfoDER = serializer.serializedBytes
     }
 
     /// Parses a PEM certificate (`-----BEGIN CERTIFICATE-----`).

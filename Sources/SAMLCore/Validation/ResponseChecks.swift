@@ -35,11 +35,7 @@ struct ResponseChecks {
         guard response.attribute("ID") != nil else { throw SAMLError(.malformed, "the Response has no ID") }
         try requireInstant(of: response)
 
-        let allAssertions = response.descendants(XMLNamespace.saml, "Assertion")
-        for assertion in allAssertions {
-            try document.registerID(of: assertion, attribute: "ID")
-        }
-        try checkPlacement(under: response)
+        try checkPlacementAndRegisterIDs(under: response)
 
         try checkStatus(response)
 
@@ -57,18 +53,21 @@ struct ResponseChecks {
 
     /// Every `Assertion`/`EncryptedAssertion` must be a direct child of the Response and every `Signature` a
     /// direct child of the Response or of such an Assertion — wrapped copies (XSW) have nowhere to hide.
-    private func checkPlacement(under response: XMLElementRef) throws(SAMLError) {
+    /// Registers each Assertion's ID on the way (duplicates are refused). One walk over the tree.
+    private func checkPlacementAndRegisterIDs(under response: XMLElementRef) throws(SAMLError) {
         let saml = XMLNamespace.saml
-        for name in ["Assertion", "EncryptedAssertion"] {
-            for element in response.descendants(saml, name) where element.parent != response {
-                throw SAMLError(.malformed, "a saml:\(name) appears outside the Response's direct children")
-            }
-        }
-        for signature in response.descendants(XMLNamespace.ds, "Signature") {
-            guard let parent = signature.parent,
-                parent == response || (parent.is(saml, "Assertion") && parent.parent == response)
-            else {
-                throw SAMLError(.malformed, "a ds:Signature appears where SAML does not allow one")
+        try response.forEachDescendant { (element) throws(SAMLError) in
+            if element.is(saml, "Assertion") || element.is(saml, "EncryptedAssertion") {
+                guard element.parent == response else {
+                    throw SAMLError(.malformed, "a saml:\(element.localName) appears outside the Response's direct children")
+                }
+                if element.is(saml, "Assertion") { try document.registerID(of: element, attribute: "ID") }
+            } else if element.is(XMLNamespace.ds, "Signature") {
+                guard let parent = element.parent,
+                    parent == response || (parent.is(saml, "Assertion") && parent.parent == response)
+                else {
+                    throw SAMLError(.malformed, "a ds:Signature appears where SAML does not allow one")
+                }
             }
         }
     }

@@ -39,7 +39,7 @@ public struct SAMLResponseValidator: Sendable {
         }
         self.configuration = configuration
         self.replayCache = replayCache
-        trustedKeys = try XMLSecKeySet(certificatesDER: configuration.idp.signingCertificates.map(\.derBytes))
+        trustedKeys = try XMLSecKeySet(publicKeysDER: configuration.idp.signingCertificates.map(\.subjectPublicKeyInfoDER))
         decryptionKeys = try XMLSecKeySet(privateKeysPEM: configuration.spDecryptionKeys.map(\.pemBytes))
     }
 

@@ -192,15 +192,29 @@ struct XMLElementRef: Equatable {
         return nil
     }
 
-    /// All descendant elements named `{namespace}name` (not including self).
+    /// All descendant elements named `{namespace}name` (not including self), in document order.
     func descendants(_ namespace: String, _ name: String) -> [XMLElementRef] {
         var result: [XMLElementRef] = []
-        var stack = children.reversed() as [XMLElementRef]
-        while let e = stack.popLast() {
-            if e.is(namespace, name) { result.append(e) }
-            stack.append(contentsOf: e.children.reversed())
-        }
+        forEachDescendant { if $0.is(namespace, name) { result.append($0) } }
         return result
+    }
+
+    /// Visits every descendant element in document order, without allocating.
+    func forEachDescendant<E: Error>(_ body: (XMLElementRef) throws(E) -> Void) throws(E) {
+        var current = node.pointee.children
+        while let n = current {
+            if n.pointee.type == XML_ELEMENT_NODE {
+                try body(XMLElementRef(n))
+                if let child = n.pointee.children {
+                    current = child
+                    continue
+                }
+            }
+            var next: xmlNodePtr? = n
+            while let m = next, m != node, m.pointee.next == nil { next = m.pointee.parent }
+            guard let m = next, m != node else { return }
+            current = m.pointee.next
+        }
     }
 
     /// Whether the element has any element children.
