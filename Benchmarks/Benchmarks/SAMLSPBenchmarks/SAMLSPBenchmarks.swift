@@ -2,9 +2,22 @@ import Benchmark
 import Foundation
 import SAMLCore
 
-// SP-side throughput: building and encoding AuthnRequests (targets: signed Redirect >= 2,000/s, unsigned
-// >= 50,000/s), signed POST requests, SP metadata, and the pending-request store.
+// SP-side throughput: building and encoding AuthnRequests (targets, issue 3: signed Redirect >= 2,000/s,
+// unsigned >= 50,000/s), signed POST requests, SP metadata, and the pending-request store.
 // Run: `cd Benchmarks && swift package benchmark --target SAMLSPBenchmarks`.
+//
+// Measured 2026-11-29 (2-core x86_64 VM shared with other builds, load average 4-7, release, wall clock, p0 / p50).
+// For scale, `openssl speed rsa2048` measured at the same time signed 1,598/s (the issue's baseline was 2,700/s).
+//   Redirect unsigned (ID, XML, deflate, base64, URL)   24-26 µs / 26-28 µs → 36-42k/s  (target 50k/s NOT met here;
+//       zlib alone takes ~11 µs for the 591-byte request on this machine at any level — see below)
+//   Redirect signed RSA-SHA256 2048                     ~640 µs / ~655 µs  → ~1,530/s  (target 2,000/s NOT met
+//       here; that is 96 % of the machine's raw OpenSSL RSA-2048 signing rate measured alongside)
+//   POST signed (xmlsec enveloped)                      ~1.03 ms / ~1.06 ms → ~950/s
+//   SP metadata XML (two certificates)                  ~15 µs → ~66k/s
+//   Pending request save + consume                      ~2.3-3.3 µs → ~300-430k/s
+//   SP credential generation RSA-2048                   ~30-110 ms (random prime search)
+// Component costs of the unsigned request (same run): deflate 11 µs, XML 2.3 µs, ID 1.2 µs, URL-encoding 1.9 µs,
+// base64 0.8 µs.
 
 /// One RSA-2048 SP credential for every benchmark (generated once; key generation itself is measured separately).
 private let credential: SPCredential = {
@@ -23,7 +36,7 @@ private func request() -> AuthnRequest {
 
 let benchmarks: @Sendable () -> Void = {
     Benchmark.defaultConfiguration = .init(
-        metrics: [.throughput, .wallClock, .mallocCountTotal],
+        metrics: [.throughput, .wallClock, .cpuTotal, .mallocCountTotal],
         maxDuration: .seconds(3),
         maxIterations: 1_000_000
     )

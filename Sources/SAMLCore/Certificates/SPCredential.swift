@@ -80,7 +80,9 @@ public struct SPCertificate: Sendable, Hashable {
     /// The base64 DER body, as `ds:X509Certificate` carries it.
     var base64DER: String { Data(derBytes).base64EncodedString() }
 
+    /// Two certificates are equal when their DER encodings are.
     public static func == (lhs: SPCertificate, rhs: SPCertificate) -> Bool { lhs.derBytes == rhs.derBytes }
+    /// Hashes the DER encoding.
     public func hash(into hasher: inout Hasher) { hasher.combine(derBytes) }
 }
 

@@ -55,6 +55,7 @@ public actor InMemoryPendingRequestStore: PendingRequestStore {
     /// The number of requests held (expired ones may linger until the next purge).
     public var count: Int { requests.count }
 
+    /// Remembers `request`, purging expired requests and, at capacity, dropping the one expiring soonest.
     public func save(_ request: PendingRequest, now: Date) async throws {
         if earliestExpiry <= now { purge(now: now) }
         if requests[request.id] == nil, requests.count >= capacity {
@@ -67,6 +68,7 @@ public actor InMemoryPendingRequestStore: PendingRequestStore {
         earliestExpiry = min(earliestExpiry, request.expiresAt)
     }
 
+    /// Removes and returns the request with `id` if it is known and not expired at `now`.
     public func consume(id: String, now: Date) async throws -> PendingRequest? {
         guard let request = requests.removeValue(forKey: id) else { return nil }
         return request.expiresAt > now ? request : nil
