@@ -37,6 +37,9 @@ public struct AuthnRequest: Sendable, Hashable {
     ///   - destination: the IdP SSO URL for the binding you will use.
     ///   - issuer: our SP entity ID.
     ///   - acsURL: our ACS URL.
+    ///   - nameIDFormat: the `NameIDPolicy` format, or `nil` to let the IdP choose.
+    ///   - allowCreate: `NameIDPolicy AllowCreate`.
+    ///   - forceAuthn: ask the IdP to re-authenticate the user.
     public init(
         id: String = SAMLID.generate(), issueInstant: Date, destination: String, issuer: String, acsURL: String,
         nameIDFormat: String? = nil, allowCreate: Bool = true, forceAuthn: Bool = false

@@ -156,6 +156,7 @@ public struct ServiceProvider: Sendable {
     ///   - relayState: at most 80 bytes; kept in the store and handed back by ``SAMLAssertionConsumer``.
     ///   - pendingRequests: where the request is remembered until ``SSOPolicy/requestLifetime`` passes.
     ///   - now: the current time.
+    ///   - id: the request ID; defaults to a fresh ``SAMLID/generate()``.
     public func startLogin(
         binding: SAMLBinding = .httpRedirect, relayState: String? = nil, pendingRequests: any PendingRequestStore,
         now: Date, id: String = SAMLID.generate()
