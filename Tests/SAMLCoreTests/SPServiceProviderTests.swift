@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 @testable import SAMLCore
 import Testing
 
@@ -174,6 +175,24 @@ import Testing
         #expect(await code(without, try b64("encrypted-aes128-cbc"), now: Fixtures.now)
                 == "decryption_failed")
         #expect(SPKeyRollover(current: fixture, next: generated).promoted().all.map(\.certificate) == [generated.certificate])
+    }
+
+    @Test func loginStartsAndRejectionsAreLoggedWithoutSecrets() async throws {
+        let handler = CapturingLogHandler()
+        let logger = Logger(label: "test", factory: { _ in handler })
+        let store = InMemoryPendingRequestStore()
+        let provider = try SPTestSupport.serviceProvider(keys: SPKeyRollover(current: try SPTestSupport.fixtureCredential()))
+        let start = try await provider.startLogin(
+            relayState: "/secret-path", pendingRequests: store, now: Fixtures.now, logger: logger)
+        let acs = try consumer(store: store)
+        _ = try? await acs.consume(base64Response: try b64("sp-initiated"), now: Fixtures.now, logger: logger)
+        let all = handler.lines.joined(separator: "\n")
+        #expect(handler.lines.count == 2)
+        #expect(all.contains(start.requestID))
+        #expect(all.contains("in_response_to_mismatch"))
+        #expect(!all.contains("/secret-path"))
+        #expect(!all.contains("PRIVATE KEY"))
+        #expect(!all.contains("alice@example.com"))
     }
 
     @Test func oversizedResponseIsRefusedBeforeDecoding() async throws {

@@ -157,9 +157,10 @@ public struct ServiceProvider: Sendable {
     ///   - pendingRequests: where the request is remembered until ``SSOPolicy/requestLifetime`` passes.
     ///   - now: the current time.
     ///   - id: the request ID; defaults to a fresh ``SAMLID/generate()``.
+    ///   - logger: receives one line with the tenant and request ID (never the RelayState or keys).
     public func startLogin(
         binding: SAMLBinding = .httpRedirect, relayState: String? = nil, pendingRequests: any PendingRequestStore,
-        now: Date, id: String = SAMLID.generate()
+        now: Date, id: String = SAMLID.generate(), logger: Logger? = nil
     ) async throws(SAMLError) -> LoginStart {
         let request = try makeAuthnRequest(binding: binding, now: now, id: id)
         let signer = signsAuthnRequests ? keys?.current : nil
@@ -180,6 +181,11 @@ public struct ServiceProvider: Sendable {
         } catch {
             throw SAMLError(.invalidConfiguration, "the pending-request store is unavailable", detail: "\(error)")
         }
+        logger?.info(
+            "SAML AuthnRequest started",
+            metadata: ["saml.tenant": "\(tenantID)", "saml.request_id": "\(request.id)",
+                       "saml.binding": "\(binding == .httpRedirect ? "redirect" : "post")",
+                       "saml.signed": "\(signer != nil)"])
         return start
     }
 
@@ -200,7 +206,7 @@ public struct ServiceProvider: Sendable {
     }
 }
 
-/// What ``ServiceProvider/startLogin(binding:relayState:pendingRequests:now:id:)`` produced.
+/// What ``ServiceProvider/startLogin(binding:relayState:pendingRequests:now:id:logger:)`` produced.
 public struct LoginStart: Sendable, Hashable, Codable {
     /// The AuthnRequest ID (recorded as pending).
     public var requestID: String
