@@ -173,10 +173,7 @@ public struct IdPCertificate: Sendable, Hashable {
             throw SAMLError(.invalidKey, "the certificate cannot be parsed", detail: "\(error)")
         }
         derBytes = der
-        sha256Fingerprint = SHA256.hash(data: der).map { byte in
-            let hex = String(byte, radix: 16, uppercase: true)
-            return hex.count == 1 ? "0" + hex : hex
-        }.joined(separator: ":")
+        sha256Fingerprint = CertificateFingerprint.sha256(der)
         subject = certificate.subject.description
         notAfter = certificate.notValidAfter
         var serializer = DER.Serializer()
