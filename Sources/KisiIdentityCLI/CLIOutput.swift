@@ -42,6 +42,17 @@ enum CLIOutput {
         return ExitCode(1)
     }
 
+    /// Writes `data` to `path` through a new file created with `mode` (a private key is never briefly readable
+    /// by others), replacing an existing file. Callers decide beforehand whether replacing is allowed.
+    static func writeFile(_ data: Data, to path: String, mode: mode_t = 0o644) throws {
+        if FileManager.default.fileExists(atPath: path) { try FileManager.default.removeItem(atPath: path) }
+        let descriptor = open(path, O_WRONLY | O_CREAT | O_EXCL, mode)
+        guard descriptor >= 0 else { throw CocoaError(.fileWriteNoPermission) }
+        let handle = FileHandle(fileDescriptor: descriptor, closeOnDealloc: true)
+        try handle.write(contentsOf: data)
+        try handle.close()
+    }
+
     /// Reads a whole file, or stdin when `path` is `-`.
     static func readInput(_ path: String) throws -> Data {
         if path == "-" {

@@ -61,8 +61,8 @@ struct CertGenerate: AsyncParsableCommand {
             throw CLIOutput.fail(code: error.code.rawValue, message: error.message)
         }
         do {
-            try Self.writePrivate(credential.privateKeyPEM, to: keyOut)
-            try Data(credential.certificate.pemRepresentation.utf8).write(to: URL(fileURLWithPath: certOut))
+            try CLIOutput.writeFile(Data(credential.privateKeyPEM.utf8), to: keyOut, mode: 0o600)
+            try CLIOutput.writeFile(Data(credential.certificate.pemRepresentation.utf8), to: certOut)
         } catch {
             throw CLIOutput.fail(code: "io_error", message: "could not write the output files: \(error.localizedDescription)")
         }
@@ -83,15 +83,5 @@ struct CertGenerate: AsyncParsableCommand {
             sha256Fingerprint: credential.certificate.sha256Fingerprint,
             notBefore: credential.certificate.notBefore.formatted(format),
             notAfter: credential.certificate.notAfter.formatted(format), keySize: credential.certificate.keySizeInBits))
-    }
-
-    /// Writes `text` to a file created with mode 0600 (never briefly world-readable), replacing an existing one.
-    static func writePrivate(_ text: String, to path: String) throws {
-        if FileManager.default.fileExists(atPath: path) { try FileManager.default.removeItem(atPath: path) }
-        let descriptor = open(path, O_WRONLY | O_CREAT | O_EXCL, 0o600)
-        guard descriptor >= 0 else { throw CocoaError(.fileWriteNoPermission) }
-        let handle = FileHandle(fileDescriptor: descriptor, closeOnDealloc: true)
-        try handle.write(contentsOf: Data(text.utf8))
-        try handle.close()
     }
 }

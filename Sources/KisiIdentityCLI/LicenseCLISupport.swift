@@ -18,11 +18,9 @@ enum LicenseCLI {
     }
 
     /// Writes `data` to `path`, refusing to replace an existing file unless `force`.
-    static func write(_ data: Data, to path: String, force: Bool, permissions: Int = 0o644) throws -> Bool {
-        let manager = FileManager.default
-        if manager.fileExists(atPath: path) && !force { return false }
-        if force { try? manager.removeItem(atPath: path) }
-        guard manager.createFile(atPath: path, contents: data, attributes: [.posixPermissions: permissions]) else {
+    static func write(_ data: Data, to path: String, force: Bool, permissions: mode_t = 0o644) throws -> Bool {
+        if FileManager.default.fileExists(atPath: path) && !force { return false }
+        do { try CLIOutput.writeFile(data, to: path, mode: permissions) } catch {
             throw ValidationError("cannot write '\(path)'")
         }
         return true
