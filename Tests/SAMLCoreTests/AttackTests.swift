@@ -163,6 +163,14 @@ import Testing
         #expect(try await Fixtures.code(swapped) == nil)
     }
 
+    @Test func namespacedIDAttributeIsNotAnID() async throws {
+        // Only the unqualified `ID` is registered; a decoy `foo:ID` with the assertion's ID neither hijacks
+        // the reference nor blocks the real assertion.
+        let decoy = Self.signed.replacingOccurrences(
+            of: "<samlp:Response ", with: "<samlp:Response xmlns:foo=\"urn:decoy\" foo:ID=\"_assert-1\" ")
+        #expect(try await Fixtures.code(decoy) == nil)
+    }
+
     @Test func pathologicalInputIsRejectedFast() async throws {
         let clock = ContinuousClock()
         let nested = String(repeating: "<a>", count: 100_000) + String(repeating: "</a>", count: 100_000)

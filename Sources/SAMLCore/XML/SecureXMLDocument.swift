@@ -113,7 +113,7 @@ final class SecureXMLDocument {
     /// Only SAMLCore registers IDs (never `xmlSecAddIDs`, which ignores duplicates and namespaces), so a
     /// signature reference can only resolve to an element SAMLCore chose to make addressable.
     func registerID(of element: XMLElementRef, attribute attributeName: String) throws(SAMLError) {
-        guard let attr = xmlHasProp(element.node, attributeName) else { return }
+        guard let attr = xmlHasNsProp(element.node, attributeName, nil) else { return }
         guard let raw = xmlNodeListGetString(doc, attr.pointee.children, 1) else {
             throw SAMLError(.malformed, "an empty \(attributeName) attribute")
         }
