@@ -8,6 +8,6 @@ struct KisiIdentity: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "kisi-identity",
         abstract: "JumpCloud SSO (SAML 2.0), SCIM 2.0 provisioning and directory import for Kisi.",
-        subcommands: [SAMLCommand.self, LicenseCommand.self, DirectoryCommand.self]
+        subcommands: [SAMLCommand.self, LicenseCommand.self, DirectoryCommand.self, ServeCommand.self, SCIMCommand.self]
     )
 }
