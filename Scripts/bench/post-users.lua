@@ -1,6 +1,6 @@
 -- wrk script: POST /scim/v2/Users with a unique userName per request (bench-<n>, n = counter * threads + id).
 local counter = 0
-local id = 0
+
 local nthreads = tonumber(os.getenv("WRK_THREADS") or "1")
 local offset = tonumber(os.getenv("BENCH_OFFSET") or "0")
 local token = os.getenv("BENCH_TOKEN")
@@ -12,7 +12,7 @@ function setup(thread)
 end
 
 function request()
-  local n = offset + counter * nthreads + id
+  local n = offset + counter * nthreads + (id or 0)
   counter = counter + 1
   local body = string.format(
     '{"schemas":["urn:ietf:params:scim:schemas:core:2.0:User"],"userName":"bench-%d","externalId":"ext-%d",' ..

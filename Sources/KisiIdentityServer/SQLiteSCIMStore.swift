@@ -59,18 +59,19 @@ public struct SQLiteSCIMStore: SCIMStore {
             let exact = query.filter == nil || condition?.exact == true
             let orderSQL: String? = query.sort.map { SQLFilter.orderBy($0, type: type) } ?? "seq"
             if exact, let orderSQL {
-                let total =
-                    try Int.fetchOne(db.cachedStatement(sql: "SELECT COUNT(*) FROM \(table) WHERE \(whereSQL)"), arguments: arguments)
-                    ?? 0
-                guard query.count > 0, query.startIndex <= total else {
-                    return SCIMQueryResult(totalResults: total, resources: [])
+                func countAll() throws -> Int {
+                    try Int.fetchOne(
+                        db.cachedStatement(sql: "SELECT COUNT(*) FROM \(table) WHERE \(whereSQL)"), arguments: arguments) ?? 0
                 }
+                guard query.count > 0 else { return SCIMQueryResult(totalResults: try countAll(), resources: []) }
                 var pageArguments = arguments
                 pageArguments += [query.count, query.startIndex - 1]
                 let rows = try Row.fetchAll(
                     db.cachedStatement(
                         sql: "SELECT \(Self.columns) FROM \(table) WHERE \(whereSQL) ORDER BY \(orderSQL) LIMIT ? OFFSET ?"),
                     arguments: pageArguments)
+                // A first page that is not full holds every match (the IdP lookups): no COUNT needed.
+                let total = query.startIndex == 1 && rows.count < query.count ? rows.count : try countAll()
                 let page = try rows.map { try Self.materialize(db, Self.decode(type, $0)) }
                 return SCIMQueryResult(totalResults: total, resources: page)
             }
