@@ -1,6 +1,7 @@
 public import Foundation
 internal import GRDB
 public import SCIMCore
+import Synchronization
 
 /// A bearer token as listed by ``SQLiteTokenStore/list()``: the record plus when it was last used.
 public struct SCIMTokenListing: Sendable, Hashable, Codable {
@@ -16,23 +17,33 @@ public struct SCIMTokenListing: Sendable, Hashable, Codable {
     }
 }
 
-/// SCIM bearer tokens in SQLite: only SHA-256 hashes are stored. The server reads the table on every request,
-/// so a token created or revoked by `kisi-identity scim token` (another process) takes effect at once.
+/// SCIM bearer tokens in SQLite: only SHA-256 hashes are stored. Unknown hashes are looked up in the table on
+/// every request, so a token created by `kisi-identity scim token` (another process) works at once; a hash
+/// that matched is trusted for ``acceptedTokenCacheSeconds`` (default 1 s), so a revocation takes effect
+/// within that time without a restart.
 public struct SQLiteTokenStore: SCIMTokenRecordSource, SCIMAuthenticator {
     private let database: SQLiteDatabase
     private let now: @Sendable () -> Date
     /// How stale `last_used` may get before a request rewrites it (bounds writes on the read path).
     public let lastUsedResolution: TimeInterval
+    /// How long an accepted token hash is trusted without re-reading the table (0 disables the cache).
+    public let acceptedTokenCacheSeconds: Double
+    private let accepted = AcceptedTokens()
 
     /// Creates a store.
     /// - Parameters:
     ///   - database: The migrated database.
     ///   - now: The clock used for `last_used`.
     ///   - lastUsedResolution: Seconds between `last_used` updates of one token.
-    public init(database: SQLiteDatabase, now: @escaping @Sendable () -> Date = { Date() }, lastUsedResolution: TimeInterval = 60) {
+    ///   - acceptedTokenCacheSeconds: How long an accepted token is trusted before the table is read again.
+    public init(
+        database: SQLiteDatabase, now: @escaping @Sendable () -> Date = { Date() }, lastUsedResolution: TimeInterval = 60,
+        acceptedTokenCacheSeconds: Double = 1
+    ) {
         self.database = database
         self.now = now
         self.lastUsedResolution = lastUsedResolution
+        self.acceptedTokenCacheSeconds = acceptedTokenCacheSeconds
     }
 
     /// Generates a token, stores its record and returns both; show the token once.
@@ -76,6 +87,8 @@ public struct SQLiteTokenStore: SCIMTokenRecordSource, SCIMAuthenticator {
     public func authenticate(_ request: SCIMRequest) async -> Bool {
         guard let token = Self.bearerToken(request.header("Authorization")) else { return false }
         let hash = SCIMToken.hash(token)
+        let clock = ContinuousClock.now
+        if accepted.contains(hash, at: clock) { return true }
         let time = now().timeIntervalSince1970
         do {
             let found = try await database.pool.read { db -> (id: String, lastUsed: Double?)? in
@@ -89,6 +102,9 @@ public struct SQLiteTokenStore: SCIMTokenRecordSource, SCIMAuthenticator {
                 try await database.pool.write { db in
                     try db.execute(sql: "UPDATE scim_tokens SET last_used = ? WHERE id = ?", arguments: [time, found.id])
                 }
+            }
+            if acceptedTokenCacheSeconds > 0 {
+                accepted.insert(hash, until: clock.advanced(by: .milliseconds(Int64(acceptedTokenCacheSeconds * 1000))))
             }
             return true
         } catch {
@@ -113,5 +129,26 @@ public struct SQLiteTokenStore: SCIMTokenRecordSource, SCIMAuthenticator {
                 createdAt: Date(timeIntervalSince1970: row["created"]),
                 revokedAt: revoked.map { Date(timeIntervalSince1970: $0) }),
             lastUsedAt: lastUsed.map { Date(timeIntervalSince1970: $0) })
+    }
+}
+
+/// Token hashes that matched an active record recently, with the instant they stop being trusted.
+private final class AcceptedTokens: Sendable {
+    private let entries = Mutex<[String: ContinuousClock.Instant]>([:])
+
+    func contains(_ hash: String, at instant: ContinuousClock.Instant) -> Bool {
+        entries.withLock { entries in
+            guard let until = entries[hash] else { return false }
+            if until > instant { return true }
+            entries[hash] = nil
+            return false
+        }
+    }
+
+    func insert(_ hash: String, until: ContinuousClock.Instant) {
+        entries.withLock { entries in
+            if entries.count > 1024 { entries.removeAll() }
+            entries[hash] = until
+        }
     }
 }
