@@ -8,6 +8,9 @@ struct KisiIdentity: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "kisi-identity",
         abstract: "JumpCloud SSO (SAML 2.0), SCIM 2.0 provisioning and directory import for Kisi.",
-        subcommands: [SAMLCommand.self, LicenseCommand.self, DirectoryCommand.self, CertCommand.self]
+        subcommands: [
+            ServeCommand.self, SAMLCommand.self, SCIMCommand.self, CertCommand.self, DirectoryCommand.self,
+            LicenseCommand.self,
+        ]
     )
 }

@@ -73,7 +73,8 @@ struct PatchApplier {
                 guard case .object(let extObject) = value else {
                     throw SCIMError(.invalidValue, "The value for '\(ext.id)' must be an object.")
                 }
-                for subKey in extObject.keys.sorted() {
+                // Clients that serialise extension models (scim2-models) repeat `schemas` inside: ignore it.
+                for subKey in extObject.keys.sorted() where !subKey.caseInsensitiveEquals("schemas") {
                     let path = SCIMPatchPath(attribute: SCIMAttributePath(schema: ext.id, subKey))
                     try apply(kind, path: path, value: extObject[subKey]!, pathless: true)
                 }

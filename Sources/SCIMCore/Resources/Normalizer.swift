@@ -36,7 +36,10 @@ struct Normalizer {
                     if value.isNull { continue }
                     throw SCIMError(.invalidSyntax, "The extension '\(ext.id)' must be a JSON object.")
                 }
-                let normalized = try normalizeObject(extObject, attributes: ext.attributes, context: ext.id)
+                // A `schemas` member inside an extension object (scim2-models sends one) is ignored like the
+                // top-level one.
+                let members = extObject.filter { !$0.key.caseInsensitiveEquals("schemas") }
+                let normalized = try normalizeObject(members, attributes: ext.attributes, context: ext.id)
                 if !normalized.isEmpty { result[ext.id] = .object(normalized) }
                 continue
             }

@@ -1,0 +1,208 @@
+import Foundation
+public import Hummingbird
+public import Logging
+internal import GRDB
+internal import HTTPTypes
+internal import NIOCore
+internal import SCIMCore
+internal import ServiceLifecycle
+internal import UnixSignals
+import Synchronization
+
+/// Settings of the reference server. Secure, embedded defaults: loopback only, one SQLite file.
+public struct IdentityServerConfiguration: Sendable {
+    /// The interface to listen on.
+    public var host: String
+    /// The TCP port; 0 picks a free one (see ``IdentityServer/makeApplication(onRunning:)``).
+    public var port: Int
+    /// The SQLite database file, created and migrated on first start.
+    public var databasePath: String
+    /// The public origin clients use (`https://idp.example.com`), for `meta.location` and SAML URLs;
+    /// nil means `http://host:port` as bound.
+    public var publicBaseURL: String?
+    /// The most concurrent SQLite readers.
+    public var readers: Int
+    /// The bound on in-memory SCIM filter evaluation (see ``SQLiteSCIMStore/maxCandidates``).
+    public var maxFilterCandidates: Int
+
+    /// Creates a configuration.
+    public init(
+        host: String = "127.0.0.1", port: Int = 8080, databasePath: String = "kisi-identity.sqlite",
+        publicBaseURL: String? = nil, readers: Int = 4, maxFilterCandidates: Int = 20_000
+    ) {
+        self.host = host
+        self.port = port
+        self.databasePath = databasePath
+        self.publicBaseURL = publicBaseURL
+        self.readers = readers
+        self.maxFilterCandidates = maxFilterCandidates
+    }
+}
+
+/// The reference server: SCIM 2.0 under `/scim/v2` backed by SQLite, and `GET /healthz`.
+///
+/// A thin adapter: it moves bytes between Hummingbird and `SCIMService`, persists through
+/// ``SQLiteSCIMStore`` and ``SQLiteTokenStore``, and runs under swift-service-lifecycle (graceful shutdown
+/// on SIGTERM/SIGINT lets in-flight requests, and so every accepted write, finish).
+public struct IdentityServer: Sendable {
+    /// The mount point of the SCIM API.
+    public static let scimMount = "/scim/v2"
+
+    /// The configuration.
+    public let configuration: IdentityServerConfiguration
+    /// The opened, migrated database.
+    public let database: SQLiteDatabase
+    /// The bearer tokens.
+    public let tokens: SQLiteTokenStore
+    /// The SCIM resources.
+    public let store: SQLiteSCIMStore
+    private let logger: Logger
+    private let service: ServiceBox
+
+    /// Opens (creating and migrating) the database.
+    public init(configuration: IdentityServerConfiguration, logger: Logger) throws {
+        self.configuration = configuration
+        self.logger = logger
+        database = try SQLiteDatabase(path: configuration.databasePath, readers: configuration.readers)
+        tokens = SQLiteTokenStore(database: database)
+        store = SQLiteSCIMStore(database: database, maxCandidates: configuration.maxFilterCandidates)
+        service = ServiceBox()
+        if let base = configuration.publicBaseURL { installService(origin: base) }
+    }
+
+    private func installService(origin: String) {
+        var origin = origin
+        while origin.hasSuffix("/") { origin.removeLast() }
+        let scim = SCIMService(
+            configuration: SCIMServiceConfiguration(baseURL: origin + Self.scimMount), store: store,
+            authenticator: tokens, now: { Date() }, logger: logger)
+        service.set(scim)
+    }
+
+    /// Builds the Hummingbird application.
+    /// - Parameter onRunning: Called with the bound port once the server listens.
+    public func makeApplication(
+        onRunning: @escaping @Sendable (Int) async -> Void = { _ in }
+    ) -> some ApplicationProtocol {
+        let router = Router()
+        router.add(middleware: RequestLogMiddleware())
+        let database = database
+        router.get("/healthz") { _, _ -> Response in
+            let healthy = (try? await database.pool.read { db in try Int.fetchOne(db, sql: "SELECT 1") }) == 1
+            let body = healthy ? #"{"status":"ok"}"# : #"{"status":"unavailable"}"#
+            return Response(
+                status: healthy ? .ok : .serviceUnavailable, headers: [.contentType: "application/json"],
+                body: ResponseBody(byteBuffer: ByteBuffer(string: body)))
+        }
+        let service = service
+        for method in [HTTPRequest.Method.get, .post, .put, .patch, .delete] {
+            for path in [Self.scimMount, Self.scimMount + "/**"] {
+                router.on(RouterPath(path), method: method) { request, context in
+                    try await Self.scim(request, context: context, service: service)
+                }
+            }
+        }
+        let configured = configuration.publicBaseURL != nil
+        let host = configuration.host
+        let server = self
+        return Application(
+            router: router,
+            configuration: ApplicationConfiguration(
+                address: .hostname(configuration.host, port: configuration.port), serverName: nil),
+            onServerRunning: { channel in
+                let port = channel.localAddress?.port ?? 0
+                if !configured {
+                    let shownHost = host.contains(":") ? "[\(host)]" : host
+                    server.installService(origin: "http://\(shownHost):\(port)")
+                }
+                await onRunning(port)
+            },
+            logger: logger)
+    }
+
+    /// Runs until SIGTERM or SIGINT, then shuts down gracefully.
+    public func run(onRunning: @escaping @Sendable (Int) async -> Void = { _ in }) async throws {
+        let group = ServiceGroup(
+            configuration: ServiceGroupConfiguration(
+                services: [makeApplication(onRunning: onRunning)], gracefulShutdownSignals: [.sigterm, .sigint],
+                logger: logger))
+        try await group.run()
+    }
+
+    private static func scim(
+        _ request: Request, context: some RequestContext, service: ServiceBox
+    ) async throws -> Response {
+        guard let scim = service.get() else {
+            return Response(status: .serviceUnavailable)
+        }
+        let maxBody = scim.configuration.maxBodyBytes
+        var body: Data?
+        do {
+            let buffer = try await request.body.collect(upTo: maxBody)
+            body = buffer.readableBytes == 0 ? nil : Data(buffer.readableBytesView)
+        } catch {
+            return respond(
+                SCIMResponse.error(
+                    SCIMError(.payloadTooLarge, "The request body exceeds the maximum of \(maxBody) bytes.")))
+        }
+        var headers: [String: String] = [:]
+        for field in request.headers {
+            let name = field.name.canonicalName
+            if let existing = headers[name] { headers[name] = existing + ", " + field.value } else { headers[name] = field.value }
+        }
+        var target = String(request.uri.path.dropFirst(scimMount.count))
+        if let query = request.uri.query { target += "?" + query }
+        let response = await scim.handle(
+            SCIMRequest(method: request.method.rawValue, target: target, headers: headers, body: body))
+        return respond(response)
+    }
+
+    private static func respond(_ response: SCIMResponse) -> Response {
+        var fields = HTTPFields()
+        for (name, value) in response.headers {
+            if let name = HTTPField.Name(name) { fields[name] = value }
+        }
+        let body = response.body.map { ResponseBody(byteBuffer: ByteBuffer(bytes: $0)) } ?? ResponseBody()
+        return Response(status: HTTPResponse.Status(code: response.status), headers: fields, body: body)
+    }
+}
+
+/// The SCIM service, set once the public origin is known (at start, or when the port is bound).
+private final class ServiceBox: Sendable {
+    private let value = Mutex<SCIMService?>(nil)
+
+    func set(_ service: SCIMService) { value.withLock { $0 = service } }
+    func get() -> SCIMService? { value.withLock { $0 } }
+}
+
+/// One structured log line per request: method, path (no query: filters carry user data), status,
+/// duration. Never headers or bodies, so never tokens or assertions.
+struct RequestLogMiddleware<Context: RequestContext>: RouterMiddleware {
+    func handle(
+        _ request: Request, context: Context, next: (Request, Context) async throws -> Response
+    ) async throws -> Response {
+        let start = ContinuousClock.now
+        do {
+            let response = try await next(request, context)
+            log(request, context: context, status: response.status.code, start: start)
+            return response
+        } catch let error as any HTTPResponseError {
+            log(request, context: context, status: error.status.code, start: start)
+            throw error
+        } catch {
+            log(request, context: context, status: 500, start: start)
+            throw error
+        }
+    }
+
+    private func log(_ request: Request, context: Context, status: Int, start: ContinuousClock.Instant) {
+        let elapsed = ContinuousClock.now - start
+        let micros = elapsed.components.seconds * 1_000_000 + elapsed.components.attoseconds / 1_000_000_000_000
+        context.logger.log(
+            level: status >= 500 ? .error : .info, "request",
+            metadata: [
+                "method": "\(request.method.rawValue)", "path": "\(request.uri.path)", "status": "\(status)",
+                "duration_us": "\(micros)",
+            ])
+    }
+}

@@ -1,0 +1,135 @@
+import Foundation
+import Testing
+
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+
+/// `kisi-identity serve` and `scim token` as processes: tokens, SIGTERM, and SIGKILL during writes.
+@Suite(.serialized) struct ServerCLITests {
+    static func temporaryDatabase() throws -> (directory: URL, path: String) {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("kisi-serve-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        return (directory, directory.appendingPathComponent("serve.sqlite").path)
+    }
+
+    /// A running `serve` process and its port.
+    final class Server {
+        let process = Process()
+        let port: Int
+
+        init(db: String) throws {
+            process.executableURL = CLIRunner.productsDirectory.appendingPathComponent("kisi-identity")
+            process.arguments = ["serve", "--host", "127.0.0.1", "--port", "0", "--db", db, "--log-level", "error"]
+            let out = Pipe()
+            process.standardOutput = out
+            process.standardError = FileHandle.nullDevice
+            try process.run()
+            // The first stdout line is {"db":…,"listening":…,"port":N}.
+            var buffer = Data()
+            while !buffer.contains(UInt8(ascii: "\n")) {
+                let chunk = out.fileHandleForReading.availableData
+                if chunk.isEmpty { break }
+                buffer += chunk
+            }
+            let line = try JSONSerialization.jsonObject(with: buffer.prefix { $0 != UInt8(ascii: "\n") })
+            port = try #require((line as? [String: Any])?["port"] as? Int)
+        }
+
+        func signal(_ signal: Int32) -> Int32 {
+            kill(process.processIdentifier, signal)
+            process.waitUntilExit()
+            return process.terminationStatus
+        }
+    }
+
+    static func request(
+        _ port: Int, _ method: String, _ path: String, token: String, body: String? = nil
+    ) async throws -> (status: Int, json: [String: Any]?) {
+        var request = URLRequest(url: URL(string: "http://127.0.0.1:\(port)\(path)")!)
+        request.httpMethod = method
+        request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization")
+        if let body {
+            request.httpBody = Data(body.utf8)
+            request.setValue("application/scim+json", forHTTPHeaderField: "Content-Type")
+        }
+        let (data, response) = try await URLSession.shared.data(for: request)
+        let status = (response as? HTTPURLResponse)?.statusCode ?? 0
+        return (status, try? JSONSerialization.jsonObject(with: data) as? [String: Any])
+    }
+
+    @Test func tokenCreateListRevoke() throws {
+        let (directory, db) = try Self.temporaryDatabase()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let created = try CLIRunner.run(["scim", "token", "create", "--db", db, "--label", "JumpCloud"])
+        #expect(created.exitCode == 0)
+        let lines = created.stdout.split(separator: "\n")
+        #expect(lines.count == 2)
+        let token = String(try #require(lines.last))
+        #expect(token.hasPrefix("kisi_scim_"))
+        let record = try #require(try JSONSerialization.jsonObject(with: Data(lines[0].utf8)) as? [String: Any])
+        let id = try #require(record["id"] as? String)
+        #expect(record["label"] as? String == "JumpCloud")
+
+        let listed = try CLIRunner.run(["scim", "token", "list", "--db", db])
+        #expect(listed.exitCode == 0)
+        #expect(!listed.stdout.contains(token))
+        let tokens = try #require(try listed.json()["tokens"] as? [[String: Any]])
+        #expect(tokens.map { $0["id"] as? String } == [id])
+
+        #expect(try CLIRunner.run(["scim", "token", "revoke", "--db", db, id]).exitCode == 0)
+        let again = try CLIRunner.run(["scim", "token", "revoke", "--db", db, id])
+        #expect(again.exitCode == 1)
+        #expect((try again.json()["error"] as? [String: Any])?["code"] as? String == "token_not_found")
+        #expect(try CLIRunner.run(["serve", "--port", "70000"]).exitCode == 64)
+    }
+
+    /// SIGKILL in the middle of a write loop: the database reopens and every acknowledged write is there.
+    @Test func sigkillLosesNoAcknowledgedWrite() async throws {
+        let (directory, db) = try Self.temporaryDatabase()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let token = String(try #require(try CLIRunner.run(["scim", "token", "create", "--db", db]).stdout.split(separator: "\n").last))
+        let server = try Server(db: db)
+        let port = server.port
+        let writer = Task { () -> [String] in
+            var acknowledged: [String] = []
+            for n in 0..<100_000 {
+                let body = #"{"schemas":["urn:ietf:params:scim:schemas:core:2.0:User"],"userName":"kill-\#(n)","active":true}"#
+                guard let response = try? await Self.request(port, "POST", "/scim/v2/Users", token: token, body: body),
+                    response.status == 201, let id = response.json?["id"] as? String
+                else { break }
+                acknowledged.append(id)
+            }
+            return acknowledged
+        }
+        try await Task.sleep(for: .milliseconds(1500))
+        #expect(server.signal(SIGKILL) != 0)
+        let acknowledged = await writer.value
+        #expect(acknowledged.count > 10)
+
+        let restarted = try Server(db: db)
+        defer { _ = restarted.signal(SIGTERM) }
+        let list = try await Self.request(restarted.port, "GET", "/scim/v2/Users?count=0", token: token)
+        let total = try #require(list.json?["totalResults"] as? Int)
+        #expect(total >= acknowledged.count)
+        for id in acknowledged.suffix(50) + acknowledged.prefix(5) {
+            #expect(try await Self.request(restarted.port, "GET", "/scim/v2/Users/\(id)", token: token).status == 200)
+        }
+    }
+
+    /// SIGTERM stops the server gracefully (exit 0) and the data is kept.
+    @Test func sigtermShutsDownGracefully() async throws {
+        let (directory, db) = try Self.temporaryDatabase()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let token = String(try #require(try CLIRunner.run(["scim", "token", "create", "--db", db]).stdout.split(separator: "\n").last))
+        let server = try Server(db: db)
+        let body = #"{"schemas":["urn:ietf:params:scim:schemas:core:2.0:User"],"userName":"graceful"}"#
+        #expect(try await Self.request(server.port, "POST", "/scim/v2/Users", token: token, body: body).status == 201)
+        #expect(server.signal(SIGTERM) == 0)
+        let restarted = try Server(db: db)
+        defer { _ = restarted.signal(SIGTERM) }
+        let lookup = try await Self.request(
+            restarted.port, "GET", "/scim/v2/Users?filter=userName%20eq%20%22graceful%22", token: token)
+        #expect(lookup.json?["totalResults"] as? Int == 1)
+    }
+}
