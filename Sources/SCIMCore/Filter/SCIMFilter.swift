@@ -112,10 +112,20 @@ public indirect enum SCIMFilter: Sendable, Hashable, CustomStringConvertible {
     /// sub-attributes.
     case valuePath(SCIMAttributePath, SCIMFilter)
 
+    /// The longest filter text accepted, in UTF-8 bytes (8 KiB). Real IdP filters are well under 200 bytes.
+    public static let maximumLength = 8192
+    /// The deepest nesting of parentheses, `not (…)` and value filters accepted (32).
+    public static let maximumDepth = FilterParser.maximumDepth
+
     /// Parses filter text.
     ///
-    /// - Throws: ``SCIMError`` `invalidFilter` whose ``SCIMError/position`` names the offending character.
+    /// - Throws: ``SCIMError`` `invalidFilter` whose ``SCIMError/position`` names the offending character; text
+    ///   longer than ``maximumLength`` or nested deeper than ``maximumDepth`` is refused the same way.
     public init(parsing text: String) throws(SCIMError) {
+        guard text.utf8.count <= Self.maximumLength else {
+            throw SCIMError(
+                .invalidFilter, "The filter is longer than \(Self.maximumLength) bytes.", position: Self.maximumLength + 1)
+        }
         var parser = FilterParser(text)
         self = try parser.parseFilter()
     }

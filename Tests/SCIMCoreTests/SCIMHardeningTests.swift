@@ -1,0 +1,178 @@
+import Foundation
+import Logging
+import Synchronization
+import Testing
+@testable import SCIMCore
+
+/// Hostile-input limits (issue 9): pathological filters and PATCH requests are refused with the RFC 7644 error,
+/// or handled, in well under a second.
+@Suite struct SCIMHardeningTests {
+    /// Runs `body` and returns its result with the wall time it took.
+    static func timed<T>(_ body: () async throws -> T) async rethrows -> (T, Duration) {
+        let clock = ContinuousClock()
+        let start = clock.now
+        let result = try await body()
+        return (result, clock.now - start)
+    }
+
+    // MARK: Filters
+
+    static let pathologicalFilters: [(String, String)] = [
+        ("100,000 parentheses", String(repeating: "(", count: 100_000) + #"title eq "x""# + String(repeating: ")", count: 100_000)),
+        ("50,000 nots", String(repeating: "not (", count: 50_000) + "title pr" + String(repeating: ")", count: 50_000)),
+        ("50,000 value filters", String(repeating: "emails[", count: 50_000) + "value pr" + String(repeating: "]", count: 50_000)),
+        ("unterminated 1 MiB string", #"userName eq ""# + String(repeating: "a", count: 1 << 20)),
+        ("1 MiB of ors", String(repeating: #"title eq "x" or "#, count: 60_000) + "title pr"),
+    ]
+
+    @Test(arguments: pathologicalFilters)
+    func pathologicalFilterIsRejectedQuickly(_ name: String, _ filter: String) async {
+        let (thrown, elapsed) = await Self.timed { () async -> SCIMError? in
+            do {
+                _ = try SCIMFilter(parsing: filter)
+                return nil
+            } catch {
+                return error
+            }
+        }
+        #expect(thrown?.code == .invalidFilter, "\(name)")
+        #expect(elapsed < .seconds(1), "\(name): \(elapsed)")
+    }
+
+    @Test func filterLengthIsBounded() throws {
+        #expect(SCIMFilter.maximumLength == 8192)
+        #expect(SCIMFilter.maximumDepth == 32)
+        // 8 KiB of `or` clauses is still a filter.
+        var text = #"title eq "x""#
+        while text.utf8.count + 16 <= SCIMFilter.maximumLength { text += #" or title eq "x""# }
+        let filter = try SCIMFilter(parsing: text)
+        _ = try filter.resolved(for: .user)
+        // One byte more than the limit is refused, whatever it holds.
+        let over = "title pr" + String(repeating: " ", count: SCIMFilter.maximumLength - 7)
+        #expect(over.utf8.count == SCIMFilter.maximumLength + 1)
+        #expect(throws: SCIMError(.invalidFilter)) { try SCIMFilter(parsing: over) }
+    }
+
+    @Test func nestedFilterThroughTheServiceIs400Quickly() async {
+        let h = await Harness.make()
+        let deep = String(repeating: "(", count: 200_000) + "userName pr" + String(repeating: ")", count: 200_000)
+        let body = JSONValue.object([
+            "schemas": .array([.string(SCIMSchemaURN.searchRequest)]), "filter": .string(deep),
+        ])
+        let text = String(decoding: body.serialized(), as: UTF8.self)
+        let (response, elapsed) = await Self.timed { await h.send("POST", "/Users/.search", json: text) }
+        #expect(response.status == 400)
+        #expect(response.scimType == "invalidFilter")
+        #expect(elapsed < .seconds(1), "\(elapsed)")
+    }
+
+    // MARK: PATCH
+
+    static func patchBody(operations count: Int) -> String {
+        let operation = #"{"op":"replace","path":"title","value":"t"}"#
+        return #"{"schemas":["urn:ietf:params:scim:api:messages:2.0:PatchOp"],"Operations":["#
+            + Array(repeating: operation, count: count).joined(separator: ",") + "]}"
+    }
+
+    @Test func tenThousandPatchOperationsAre413Quickly() async {
+        let h = await Harness.make()
+        #expect(h.service.configuration.maxPatchOperations == 1000)
+        let id = await h.createUser("ada")
+        let body = Self.patchBody(operations: 10_000)
+        let (response, elapsed) = await Self.timed { await h.send("PATCH", "/Users/\(id)", json: body) }
+        #expect(response.status == 413)
+        #expect(elapsed < .seconds(1), "\(elapsed)")
+        // The user is unchanged.
+        #expect(await h.send("GET", "/Users/\(id)").json?["title"] == nil)
+    }
+
+    @Test func tenThousandPatchOperationsAppliedDirectlyStayFast() async throws {
+        let resource = try user(#"{"userName": "ada", "emails": [{"value": "a@example.com", "type": "work"}]}"#)
+        let operations = (0..<10_000).map { index in
+            index.isMultiple(of: 2)
+                ? SCIMPatchOperation(.replace, path: "title", value: .string("t\(index)"))
+                : SCIMPatchOperation(.replace, path: #"emails[type eq "work"].value"#, value: .string("u\(index)@example.com"))
+        }
+        let (patched, elapsed) = try await Self.timed { try resource.applying(SCIMPatchRequest(operations: operations)) }
+        #expect(patched.attributes["title"] == .string("t9998"))
+        #expect(elapsed < .seconds(1), "\(elapsed)")
+    }
+
+    @Test func maximumPatchOperationsAreHandledQuickly() async {
+        let h = await Harness.make()
+        let id = await h.createUser("ada")
+        let body = Self.patchBody(operations: 1000)
+        let (response, elapsed) = await Self.timed { await h.send("PATCH", "/Users/\(id)", json: body) }
+        #expect(response.status == 200)
+        #expect(elapsed < .seconds(1), "\(elapsed)")
+    }
+
+    @Test func deeplyNestedJSONBodyIs400() async {
+        let h = await Harness.make()
+        let body = String(repeating: "[", count: 100_000) + String(repeating: "]", count: 100_000)
+        let (response, elapsed) = await Self.timed { await h.send("POST", "/Users", json: body) }
+        #expect(response.status == 400)
+        #expect(elapsed < .seconds(1), "\(elapsed)")
+    }
+
+    // MARK: Token leakage
+
+    /// Collects every log line (message and metadata) at trace level.
+    final class LogLines: Sendable {
+        private let lines = Mutex<[String]>([])
+        var all: String { lines.withLock { $0.joined(separator: "\n") } }
+        var count: Int { lines.withLock { $0.count } }
+        fileprivate func append(_ line: String) { lines.withLock { $0.append(line) } }
+
+        var logger: Logger {
+            var logger = Logger(label: "scim") { _ in Handler(sink: self) }
+            logger.logLevel = .trace
+            return logger
+        }
+
+        struct Handler: LogHandler {
+            let sink: LogLines
+            var metadata: Logger.Metadata = [:]
+            var logLevel: Logger.Level = .trace
+            subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+                get { metadata[key] }
+                set { metadata[key] = newValue }
+            }
+            func log(event: LogEvent) {
+                sink.append("\(event.level) \(event.message) \(metadata.merging(event.metadata ?? [:]) { $1 })")
+            }
+        }
+    }
+
+    @Test func tokensAndBodiesNeverReachTheLogs() async {
+        let lines = LogLines()
+        let tokens = InMemorySCIMTokenStore()
+        let token = await tokens.issue(label: "JumpCloud", now: Date(timeIntervalSince1970: 1_700_000_000)).token
+        let service = SCIMService(
+            configuration: SCIMServiceConfiguration(baseURL: Harness.baseURL), store: InMemorySCIMStore(),
+            authenticator: SCIMBearerTokenAuthenticator(source: tokens),
+            now: { Date(timeIntervalSince1970: 1_700_000_000) }, logger: lines.logger)
+        let secretBody = #"{"schemas":["urn:ietf:params:scim:schemas:core:2.0:User"],"userName":"ada","password":"hunter2-secret"}"#
+        let wrongToken = "kisi_scim_wrong_0123456789abcdefghijklmnopqrstuvwxyz"
+        let requests: [(String, String, String?, String)] = [
+            ("POST", "/Users", secretBody, token),
+            ("POST", "/Users", secretBody, token),  // duplicate: 409
+            ("GET", "/Users?filter=userName%20eq%20%22ada%22", nil, token),
+            ("GET", "/Users?filter=((", nil, token),
+            ("PATCH", "/Users/nosuch", #"{"Operations":[]}"#, token),
+            ("GET", "/Users", nil, wrongToken),
+            ("POST", "/Users", secretBody, wrongToken),
+        ]
+        for (method, target, body, bearer) in requests {
+            _ = await service.handle(SCIMRequest(
+                method: method, target: target,
+                headers: ["Authorization": "Bearer \(bearer)", "Content-Type": "application/scim+json"],
+                body: body.map { Data($0.utf8) }))
+        }
+        #expect(lines.count >= requests.count)
+        #expect(!lines.all.contains(token))
+        #expect(!lines.all.contains(String(token.suffix(20))))
+        #expect(!lines.all.contains(wrongToken))
+        #expect(!lines.all.contains("hunter2-secret"))
+    }
+}
