@@ -31,8 +31,10 @@ import Testing
             do {
                 _ = try SCIMFilter(parsing: filter)
                 return nil
-            } catch {
+            } catch let error as SCIMError {
                 return error
+            } catch {
+                return nil
             }
         }
         #expect(thrown?.code == .invalidFilter, "\(name)")
