@@ -135,16 +135,26 @@ public indirect enum SCIMFilter: Sendable, Hashable, CustomStringConvertible {
         switch self {
         case .comparison(let path, let op, let value): return "\(path) \(op.rawValue) \(value)"
         case .present(let path): return "\(path) pr"
-        case .and(let lhs, let rhs): return "\(lhs.grouped(inOr: false)) and \(rhs.grouped(inOr: false))"
-        case .or(let lhs, let rhs): return "\(lhs) or \(rhs)"
+        // `and`/`or` parse left-associatively, so a right operand with the same operator (from explicit
+        // parentheses) keeps them, or the text would parse back to a different tree.
+        case .and(let lhs, let rhs):
+            return "\(lhs.grouped(if: lhs.isOr)) and \(rhs.grouped(if: rhs.isOr || rhs.isAnd))"
+        case .or(let lhs, let rhs): return "\(lhs) or \(rhs.grouped(if: rhs.isOr))"
         case .not(let inner): return "not (\(inner))"
         case .valuePath(let path, let inner): return "\(path)[\(inner)]"
         }
     }
 
-    private func grouped(inOr: Bool) -> String {
-        if case .or = self { return "(\(self))" }
-        return description
+    private func grouped(if needed: Bool) -> String { needed ? "(\(self))" : description }
+
+    private var isOr: Bool {
+        if case .or = self { return true }
+        return false
+    }
+
+    private var isAnd: Bool {
+        if case .and = self { return true }
+        return false
     }
 
     /// If the filter is `attribute eq "value"` on a top-level core attribute, its canonical parts. Stores use
