@@ -43,7 +43,8 @@ esac
 log=".build-fuzz/$target.log"
 # The Swift backtracer trips ASan and hangs; libFuzzer reports crashes itself.
 set +e
-SWIFT_BACKTRACE=enable=no ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=1}" "$binary" \
+SWIFT_BACKTRACE=enable=no ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=1}" \
+    LSAN_OPTIONS="suppressions=$PWD/Fuzz/lsan-suppressions.txt" "$binary" \
     "${dict[@]}" -max_total_time="$seconds" -rss_limit_mb=2048 -malloc_limit_mb=1024 -timeout=10 \
     -max_len="${FUZZ_MAX_LEN:-65536}" -print_final_stats=1 -artifact_prefix="$artifacts/" "$@" \
     "$corpus" "Fuzz/corpus/$target" "$seeds" 2>&1 | tee "$log" >&2
