@@ -71,11 +71,22 @@ import Glibc
         ("(title pr and userType pr) and nickName pr", "title pr and userType pr and nickName pr"),
         ("title pr or (userType pr and nickName pr)", "title pr or userType pr and nickName pr"),
         ("emails[type pr or (value pr or primary pr)]", "emails[type pr or (value pr or primary pr)]"),
+        ("title eq \"a\u{0}\tb\"", #"title eq "a\u0000\tb""#),
     ])
     func canonicalTextParsesBackToTheSameFilter(_ text: String, _ canonical: String) throws {
         let filter = try SCIMFilter(parsing: text)
         #expect(filter.description == canonical)
         #expect(try SCIMFilter(parsing: filter.description) == filter)
+    }
+
+    /// Escaping can make the canonical text of an accepted filter longer than ``SCIMFilter/maximumLength``
+    /// (each raw NUL becomes `\u0000`); that text is then refused like any other over-long filter. Found by
+    /// FuzzSCIMFilter (its round-trip assertion now allows for it).
+    @Test func canonicalTextMayExceedTheLengthLimit() throws {
+        let text = "title eq \"" + String(repeating: "\u{0}", count: 2000) + "\""
+        let filter = try SCIMFilter(parsing: text)
+        #expect(filter.description.utf8.count > SCIMFilter.maximumLength)
+        #expect(throws: SCIMError(.invalidFilter)) { try SCIMFilter(parsing: filter.description) }
     }
 
     @Test func filterLengthIsBounded() throws {

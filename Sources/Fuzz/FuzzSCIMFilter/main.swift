@@ -22,8 +22,11 @@ enum Setup {
 public func fuzz(_ start: UnsafeRawPointer, _ count: Int) -> CInt {
     let text = String(decoding: UnsafeRawBufferPointer(start: start, count: count), as: UTF8.self)
     guard let filter = try? SCIMFilter(parsing: text) else { return 0 }
-    // The canonical text must parse back to the same filter.
-    guard let again = try? SCIMFilter(parsing: filter.description), again == filter else {
+    // The canonical text must parse back to the same filter — unless escaping (a raw NUL becomes \u0000)
+    // pushed it over SCIMFilter.maximumLength, which the parser then refuses by design.
+    let canonical = filter.description
+    guard canonical.utf8.count <= SCIMFilter.maximumLength else { return 0 }
+    guard let again = try? SCIMFilter(parsing: canonical), again == filter else {
         fatalError("canonical text does not round-trip: \(filter.description)")
     }
     if let resolved = try? filter.resolved(for: .user) {
