@@ -166,3 +166,28 @@ let package = Package(
         ),
     ]
 )
+
+// MARK: Fuzz harnesses (libFuzzer), declared only when KISI_FUZZ is set: Scripts/fuzz.sh sets it and builds into
+// .build-fuzz with -sanitize=fuzzer,address. A plain `swift build`/`swift test` never sees these targets.
+if Context.environment["KISI_FUZZ"] != nil {
+    let fuzzers: [(name: String, dependencies: [Target.Dependency])] = [
+        ("FuzzSAMLResponse", ["SAMLCore"]),
+        ("FuzzSAMLBase64", ["SAMLCore"]),
+        ("FuzzIdPMetadata", ["SAMLCore"]),
+        ("FuzzSCIMFilter", ["SCIMCore"]),
+        ("FuzzSCIMPatch", ["SCIMCore"]),
+        ("FuzzSCIMRequest", ["SCIMCore", .product(name: "Logging", package: "swift-log")]),
+        ("FuzzJumpCloud", [
+            "DirectoryImport", .product(name: "Logging", package: "swift-log"),
+            .product(name: "HTTPTypes", package: "swift-http-types"),
+        ]),
+        ("FuzzLicence", ["Licensing", .product(name: "Crypto", package: "swift-crypto")]),
+    ]
+    for fuzzer in fuzzers {
+        package.targets.append(
+            .executableTarget(
+                name: fuzzer.name, dependencies: fuzzer.dependencies, path: "Sources/Fuzz/\(fuzzer.name)",
+                swiftSettings: swiftSettings))
+        package.products.append(.executable(name: fuzzer.name, targets: [fuzzer.name]))
+    }
+}

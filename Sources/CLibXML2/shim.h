@@ -37,4 +37,17 @@ static inline xmlParserCtxtPtr kisi_new_secure_parser_ctxt(void) {
 }
 static inline int kisi_parser_saw_doctype(xmlParserCtxtPtr ctxt) { return ctxt->_private != NULL; }
 
+/*
+ * libxml2 reports errors of parses that do not pass XML_PARSE_NOERROR (xmlsec parses decrypted content with
+ * xmlParseInNodeContext) through its per-thread generic handler, which prints to stderr. A library must not
+ * write to stderr, and hostile ciphertext would let a sender fill the host's logs: the handler is replaced by
+ * one that drops the text (SAMLCore reports failures through SAMLError instead).
+ */
+static inline void kisi_xml_generic_silent(void *ctx, const char *msg, ...) { (void)ctx; (void)msg; }
+/* Installs the silent handler as the default for new threads and on the calling thread. */
+static inline void kisi_silence_libxml_errors(void) {
+    xmlThrDefSetGenericErrorFunc(NULL, kisi_xml_generic_silent);
+    xmlSetGenericErrorFunc(NULL, kisi_xml_generic_silent);
+}
+
 #endif

@@ -24,6 +24,9 @@ public struct JumpCloudClient: Sendable {
     public let pageSize: Int
     /// Which member endpoint to read.
     public let membershipScope: MembershipScope
+    /// The most records one list (the users, or one group's members) may hold; a longer list fails with
+    /// `upstream_error` instead of paging on. Bounds the pages per list to `maxRecords / pageSize + 1`.
+    public let maxRecords: Int
     private let logger: Logger
 
     /// Creates a client.
@@ -33,6 +36,7 @@ public struct JumpCloudClient: Sendable {
     ///   - retryPolicy: bounds, sleeper and jitter for retries.
     ///   - pageSize: records per page, clamped to 1...100 (JumpCloud's maximum).
     ///   - membershipScope: direct members (default) or direct and indirect.
+    ///   - maxRecords: the most records accepted per list (default 200,000; at least 1).
     ///   - logger: receives progress at `debug`/`info` and failures at `warning`; never the key.
     public init(
         credentials: JumpCloudCredentials,
@@ -40,6 +44,7 @@ public struct JumpCloudClient: Sendable {
         retryPolicy: RetryPolicy = RetryPolicy(),
         pageSize: Int = 100,
         membershipScope: MembershipScope = .direct,
+        maxRecords: Int = 200_000,
         logger: Logger
     ) {
         self.credentials = credentials
@@ -47,6 +52,7 @@ public struct JumpCloudClient: Sendable {
         self.retryPolicy = retryPolicy
         self.pageSize = min(max(pageSize, 1), 100)
         self.membershipScope = membershipScope
+        self.maxRecords = max(1, maxRecords)
         self.logger = logger
     }
 
@@ -161,6 +167,11 @@ public struct JumpCloudClient: Sendable {
                     "JumpCloud returned a record twice while paging; try again.", "\(path): duplicate at skip \(skip)")
             }
             items.append(contentsOf: page.items)
+            if items.count > maxRecords {
+                throw upstream(
+                    "JumpCloud returned more than \(maxRecords) records; nothing was imported.",
+                    "\(path): over the record limit at skip \(skip)")
+            }
             if let expectedTotal, items.count > expectedTotal {
                 throw upstream(
                     "JumpCloud returned more records than it announced.", "\(path): \(items.count) > \(expectedTotal)")

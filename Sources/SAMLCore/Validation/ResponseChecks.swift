@@ -307,8 +307,15 @@ struct ResponseChecks {
     private func readAttributes(_ assertion: XMLElementRef) throws(SAMLError) -> [String: [String]] {
         let saml = XMLNamespace.saml
         var result: [String: [String]] = [:]
+        let limits = configuration.limits
+        var attributeCount = 0
+        var valueCount = 0
         for statement in assertion.children(saml, "AttributeStatement") {
             for attribute in statement.children(saml, "Attribute") {
+                attributeCount += 1
+                guard attributeCount <= limits.maxAttributes else {
+                    throw SAMLError(.malformed, "the assertion has more than \(limits.maxAttributes) attributes")
+                }
                 guard let name = attribute.attribute("Name"), !name.isEmpty else {
                     throw SAMLError(.malformed, "an Attribute has no Name")
                 }
@@ -316,6 +323,11 @@ struct ResponseChecks {
                 for value in attribute.children(saml, "AttributeValue") {
                     guard !value.hasElementChildren else {
                         throw SAMLError(.malformed, "attribute '\(name)' has a structured value")
+                    }
+                    valueCount += 1
+                    guard valueCount <= limits.maxAttributeValues else {
+                        throw SAMLError(
+                            .malformed, "the assertion has more than \(limits.maxAttributeValues) attribute values")
                     }
                     if value.isXSINil { continue }
                     values.append(value.text)

@@ -16,10 +16,14 @@ enum XMLSecLibrary {
         if let failure {
             throw SAMLError(.invalidConfiguration, "libxmlsec1 could not be initialised", detail: failure)
         }
+        // libxml2's error handler is per thread: install the silent one on whichever thread is about to parse,
+        // verify or decrypt (see kisi_silence_libxml_errors in the CLibXML2 shim).
+        kisi_silence_libxml_errors()
     }
 
     private static func initialize() -> String? {
         xmlInitParser()
+        kisi_silence_libxml_errors()
         // Never load anything external: DTDs, entities, XInclude, stylesheets.
         xmlSetExternalEntityLoader { _, _, _ in nil }
         guard xmlSecInit() >= 0 else { return "xmlSecInit failed" }

@@ -112,10 +112,20 @@ public indirect enum SCIMFilter: Sendable, Hashable, CustomStringConvertible {
     /// sub-attributes.
     case valuePath(SCIMAttributePath, SCIMFilter)
 
+    /// The longest filter text accepted, in UTF-8 bytes (8 KiB). Real IdP filters are well under 200 bytes.
+    public static let maximumLength = 8192
+    /// The deepest nesting of parentheses, `not (…)` and value filters accepted (32).
+    public static let maximumDepth = FilterParser.maximumDepth
+
     /// Parses filter text.
     ///
-    /// - Throws: ``SCIMError`` `invalidFilter` whose ``SCIMError/position`` names the offending character.
+    /// - Throws: ``SCIMError`` `invalidFilter` whose ``SCIMError/position`` names the offending character; text
+    ///   longer than ``maximumLength`` or nested deeper than ``maximumDepth`` is refused the same way.
     public init(parsing text: String) throws(SCIMError) {
+        guard text.utf8.count <= Self.maximumLength else {
+            throw SCIMError(
+                .invalidFilter, "The filter is longer than \(Self.maximumLength) bytes.", position: Self.maximumLength + 1)
+        }
         var parser = FilterParser(text)
         self = try parser.parseFilter()
     }
@@ -125,16 +135,26 @@ public indirect enum SCIMFilter: Sendable, Hashable, CustomStringConvertible {
         switch self {
         case .comparison(let path, let op, let value): return "\(path) \(op.rawValue) \(value)"
         case .present(let path): return "\(path) pr"
-        case .and(let lhs, let rhs): return "\(lhs.grouped(inOr: false)) and \(rhs.grouped(inOr: false))"
-        case .or(let lhs, let rhs): return "\(lhs) or \(rhs)"
+        // `and`/`or` parse left-associatively, so a right operand with the same operator (from explicit
+        // parentheses) keeps them, or the text would parse back to a different tree.
+        case .and(let lhs, let rhs):
+            return "\(lhs.grouped(if: lhs.isOr)) and \(rhs.grouped(if: rhs.isOr || rhs.isAnd))"
+        case .or(let lhs, let rhs): return "\(lhs) or \(rhs.grouped(if: rhs.isOr))"
         case .not(let inner): return "not (\(inner))"
         case .valuePath(let path, let inner): return "\(path)[\(inner)]"
         }
     }
 
-    private func grouped(inOr: Bool) -> String {
-        if case .or = self { return "(\(self))" }
-        return description
+    private func grouped(if needed: Bool) -> String { needed ? "(\(self))" : description }
+
+    private var isOr: Bool {
+        if case .or = self { return true }
+        return false
+    }
+
+    private var isAnd: Bool {
+        if case .and = self { return true }
+        return false
     }
 
     /// If the filter is `attribute eq "value"` on a top-level core attribute, its canonical parts. Stores use
