@@ -15,6 +15,8 @@ let package = Package(
         .library(name: "SCIMCore", targets: ["SCIMCore"]),
         .library(name: "DirectoryImport", targets: ["DirectoryImport"]),
         .library(name: "Licensing", targets: ["Licensing"]),
+        // PostgreSQL-backed stores for hosts running several instances; only hosts that use it resolve postgres-nio.
+        .library(name: "IdentityPostgres", targets: ["IdentityPostgres"]),
         .executable(name: "kisi-identity", targets: ["KisiIdentityCLI"]),
     ],
     dependencies: [
@@ -25,6 +27,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-asn1", from: "1.7.4"),
         .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
         .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
     ],
     targets: [
         // MARK: C system libraries (see ../shared/notes/xmlsec.md for the traps these shims avoid)
@@ -84,6 +87,17 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
 
+        .target(
+            name: "IdentityPostgres",
+            dependencies: [
+                "SCIMCore",
+                "SAMLCore",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+
         // MARK: Command-line tool
         .executableTarget(
             name: "KisiIdentityCLI",
@@ -119,6 +133,25 @@ let package = Package(
         .testTarget(
             name: "LicensingTests",
             dependencies: ["Licensing", .product(name: "PropertyBased", package: "swift-property-based")],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "IdentityPostgresTests",
+            dependencies: [
+                "IdentityPostgres", "SCIMCore", "SAMLCore",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // One store suite run against every store implementation (in-memory, PostgreSQL; SQLite joins here).
+        .testTarget(
+            name: "StoreConformanceTests",
+            dependencies: [
+                "IdentityPostgres", "SCIMCore", "SAMLCore",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(
