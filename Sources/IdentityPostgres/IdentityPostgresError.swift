@@ -20,7 +20,7 @@ public struct IdentityPostgresError: Error, Sendable, Hashable, CustomStringConv
 
         /// The database cannot be reached (refused, closed, shutting down). Retry later; HTTP 503.
         public static let databaseUnavailable = Code(rawValue: "database_unavailable")
-        /// An operation did not finish within ``PostgresDatabaseConfiguration/operationTimeout``; HTTP 503.
+        /// An operation did not finish within ``IdentityPostgresConfiguration/operationTimeout``; HTTP 503.
         public static let timedOut = Code(rawValue: "database_timeout")
         /// The database rejected a statement for another reason (a bug or a schema mismatch); HTTP 500.
         public static let queryFailed = Code(rawValue: "query_failed")

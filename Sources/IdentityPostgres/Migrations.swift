@@ -64,7 +64,7 @@ enum Migrations {
     static var latest: Int { all.last?.version ?? 0 }
 }
 
-extension PostgresDatabase {
+extension IdentityPostgresDatabase {
     /// Creates or upgrades the schema's tables; safe to call from every instance at start-up, even at once.
     ///
     /// The whole migration runs in one transaction under a transaction-scoped advisory lock keyed by the schema

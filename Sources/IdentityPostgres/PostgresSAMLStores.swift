@@ -14,10 +14,10 @@ public import SAMLCore
 /// instances racing on one assertion cannot both win. Expired rows are overwritten when their key comes back
 /// and purged by ``purgeExpired(now:)``, which the host calls periodically (for example every few minutes).
 public struct PostgresReplayCache: SAMLReplayCache {
-    private let database: PostgresDatabase
+    private let database: IdentityPostgresDatabase
 
     /// Creates the cache on a migrated database.
-    public init(database: PostgresDatabase) {
+    public init(database: IdentityPostgresDatabase) {
         self.database = database
     }
 
@@ -63,10 +63,10 @@ public struct PostgresReplayCache: SAMLReplayCache {
 /// ``consume(id:now:)`` is a single `DELETE … RETURNING`, so of two racing consumers only one gets the row.
 /// Expired requests are purged by ``purgeExpired(now:)``.
 public struct PostgresPendingRequestStore: PendingRequestStore {
-    private let database: PostgresDatabase
+    private let database: IdentityPostgresDatabase
 
     /// Creates the store on a migrated database.
-    public init(database: PostgresDatabase) {
+    public init(database: IdentityPostgresDatabase) {
         self.database = database
     }
 

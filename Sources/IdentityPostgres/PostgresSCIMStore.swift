@@ -26,10 +26,10 @@ public import SCIMCore
 /// Database failures throw ``IdentityPostgresError`` (``IdentityPostgresError/isTransient`` when the database
 /// is down or slow; hosts answer 503).
 public struct PostgresSCIMStore: SCIMStore {
-    private let database: PostgresDatabase
+    private let database: IdentityPostgresDatabase
 
-    /// Creates the store on a migrated database (see ``PostgresDatabase/migrate()``).
-    public init(database: PostgresDatabase) {
+    /// Creates the store on a migrated database (see ``IdentityPostgresDatabase/migrate()``).
+    public init(database: IdentityPostgresDatabase) {
         self.database = database
     }
 
@@ -158,7 +158,7 @@ func foldedName(_ value: String) -> String { value.lowercased() }
 
 /// Statements of one operation on one leased connection.
 private struct SQL {
-    let database: PostgresDatabase
+    let database: IdentityPostgresDatabase
     let connection: PostgresConnection
     var resources: String { database.table("scim_resources") }
     var memberships: String { database.table("scim_memberships") }

@@ -12,10 +12,10 @@ public import SCIMCore
 /// Only SHA-256 hashes and display hints are stored; a token itself is returned once by ``issue(label:now:)``
 /// and never written anywhere.
 public struct PostgresSCIMTokenStore: SCIMTokenRecordSource {
-    private let database: PostgresDatabase
+    private let database: IdentityPostgresDatabase
 
     /// Creates the store on a migrated database.
-    public init(database: PostgresDatabase) {
+    public init(database: IdentityPostgresDatabase) {
         self.database = database
     }
 

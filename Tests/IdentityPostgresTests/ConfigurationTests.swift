@@ -1,5 +1,6 @@
 import IdentityPostgres
 import Logging
+import PostgresNIO
 import SCIMCore
 import Testing
 
@@ -13,7 +14,7 @@ struct ConfigurationTests {
             ("postgres://app@localhost/x?sslmode=disable", "localhost", 5432, "app", "x"),
         ])
     func parsesURLs(url: String, host: String, port: Int, user: String, database: String) throws {
-        let configuration = try PostgresDatabaseConfiguration(url: url)
+        let configuration = try IdentityPostgresConfiguration(url: url)
         #expect(configuration.client.host == host)
         #expect(configuration.client.port == port)
         #expect(configuration.client.username == user)
@@ -25,14 +26,14 @@ struct ConfigurationTests {
         "malformed URLs are refused",
         arguments: ["", "mysql://a@b/c", "postgres://host/db", "postgres://@host/db", "postgres://a@h/d?sslmode=verify-full"])
     func refusesURLs(url: String) {
-        #expect(throws: IdentityPostgresError(.invalidConfiguration, "")) { try PostgresDatabaseConfiguration(url: url) }
+        #expect(throws: IdentityPostgresError(.invalidConfiguration, "")) { try IdentityPostgresConfiguration(url: url) }
     }
 
     @Test("schema names are restricted to identifiers", arguments: ["", "a-b", "x; DROP TABLE y", "9lives", "\"q\""])
     func refusesSchemas(schema: String) throws {
-        let configuration = try PostgresDatabaseConfiguration(url: "postgres://a@127.0.0.1/d", schema: schema)
+        let configuration = try IdentityPostgresConfiguration(url: "postgres://a@127.0.0.1/d", schema: schema)
         #expect(throws: IdentityPostgresError(.invalidConfiguration, "")) {
-            _ = try PostgresDatabase(configuration: configuration, logger: Logger(label: "test"))
+            _ = try IdentityPostgresDatabase(configuration: configuration, logger: Logger(label: "test"))
         }
     }
 
@@ -53,9 +54,9 @@ struct ConfigurationTests {
     @Test("a database that is down fails fast with a transient error")
     func unreachable() async throws {
         // Nothing listens on port 1; the pool keeps retrying in the background, the operation times out.
-        let configuration = try PostgresDatabaseConfiguration(
+        let configuration = try IdentityPostgresConfiguration(
             url: "postgres://kisi@127.0.0.1:1/none", operationTimeout: .milliseconds(1500))
-        let database = try PostgresDatabase(configuration: configuration, logger: Logger(label: "test"))
+        let database = try IdentityPostgresDatabase(configuration: configuration, logger: Logger(label: "test"))
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { await database.run() }
             defer { group.cancelAll() }

@@ -6,8 +6,8 @@ import Testing
 
 // The code of the article "Running several instances on PostgreSQL", kept here so it keeps compiling.
 func serve(url: String, logger: Logger) async throws {
-    let database = try PostgresDatabase(
-        configuration: PostgresDatabaseConfiguration(url: url, maximumConnections: 20, operationTimeout: .seconds(5)),
+    let database = try IdentityPostgresDatabase(
+        configuration: IdentityPostgresConfiguration(url: url, maximumConnections: 20, operationTimeout: .seconds(5)),
         logger: logger)
     try await withThrowingDiscardingTaskGroup { group in
         group.addTask { await database.run() }

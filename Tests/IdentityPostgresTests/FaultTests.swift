@@ -1,6 +1,7 @@
 import Foundation
 import IdentityPostgres
 import Logging
+import Logging
 import SCIMCore
 import Testing
 
@@ -11,19 +12,28 @@ private struct PrivateServer {
         .deletingLastPathComponent().appendingPathComponent("Scripts/postgres-test-server.sh").path
     let directory = "/tmp/kisi-postgres-fault-" + UUID().uuidString.prefix(8)
 
+    /// Runs the script without blocking a cooperative thread (its output goes to a file, not a pipe a forked
+    /// server could hold open).
     @discardableResult
-    func run(_ command: String) throws -> String {
+    func run(_ command: String) async throws -> String {
+        let output = URL(fileURLWithPath: directory + "-\(command).out")
+        FileManager.default.createFile(atPath: output.path, contents: nil)
+        defer { try? FileManager.default.removeItem(at: output) }
+        let handle = try FileHandle(forWritingTo: output)
+        defer { try? handle.close() }
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/bin/bash")
         process.arguments = [Self.script, command]
         process.environment = ProcessInfo.processInfo.environment.merging(["KISI_POSTGRES_DIR": directory]) { $1 }
-        let output = Pipe()
-        process.standardOutput = output
-        try process.run()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else { throw ScriptFailed(command: command) }
-        return String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        process.standardOutput = handle
+        process.standardInput = FileHandle.nullDevice
+        let status = try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Int32, any Error>) in
+            process.terminationHandler = { continuation.resume(returning: $0.terminationStatus) }
+            do { try process.run() } catch { continuation.resume(throwing: error) }
+        }
+        guard status == 0 else { throw ScriptFailed(command: command) }
+        return String(decoding: try Data(contentsOf: output), as: UTF8.self)
+            .trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
     struct ScriptFailed: Error { let command: String }
@@ -34,11 +44,10 @@ struct FaultTests {
     @Test("stopping PostgreSQL mid-use loses no acknowledged write; the pool recovers without a restart")
     func restartMidUse() async throws {
         let server = PrivateServer()
-        let url = try server.run("start")
-        defer { _ = try? server.run("stop") }
+        let url = try await server.run("start")
         var logger = Logger(label: "test.fault")
         logger.logLevel = .critical
-        let database = try PostgresDatabase(
+        let database = try IdentityPostgresDatabase(
             configuration: .init(url: url, schema: "fault", maximumConnections: 4, operationTimeout: .seconds(2)),
             logger: logger)
         try await withThrowingTaskGroup(of: Void.self) { group in
@@ -77,12 +86,12 @@ struct FaultTests {
                 return (acknowledged, failures)
             }
             try await Task.sleep(for: .seconds(1))
-            try server.run("pause")
+            try await server.run("pause")
             try await Task.sleep(for: .seconds(2))
-            try server.run("resume")
+            try await server.run("resume")
             let (acknowledged, failures) = await writer.value
             #expect(!failures.isEmpty, "the outage was not observed")
-            #expect(failures.allSatisfy(\.isTransient))
+            #expect(failures.allSatisfy { $0.isTransient })
             #expect(failures.allSatisfy { $0.httpStatus == 503 })
             // After the restart the same client works again and holds every acknowledged write.
             var recovered = false
@@ -94,5 +103,6 @@ struct FaultTests {
             for id in acknowledged { #expect(try await store.resource(.user, id: id) != nil, "lost \(id)") }
             #expect(try await replay.insertIfAbsent("_after", expiresAt: now + 60, now: now))
         }
+        try await server.run("stop")
     }
 }

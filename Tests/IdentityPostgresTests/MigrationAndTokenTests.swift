@@ -46,10 +46,10 @@ struct MigrationAndTokenTests {
             let rows = try await databases[0].client.query(
                 PostgresQuery(
                     unsafeSQL: "SELECT count(*) FROM \"\(databases[0].schema)\".scim_tokens t WHERE position($1 in t::text) > 0",
-                    binds: try { var b = PostgresBindings(); b.append(String(token.dropFirst(10).prefix(20))); return b }()))
+                    binds: { var b = PostgresBindings(); b.append(String(token.dropFirst(10).prefix(20))); return b }()))
             for try await count in rows.decode(Int.self) { #expect(count == 0) }
             #expect(try await two.revoke(id: record.id, now: now + 5))
-            #expect(try await !one.revoke(id: record.id, now: now + 6))
+            #expect(try await one.revoke(id: record.id, now: now + 6) == false)
             #expect(!SCIMToken.verify(token, against: try await one.activeTokenRecords()))
             #expect(SCIMToken.verify(other, against: try await one.activeTokenRecords()))
             let all = try await one.allRecords()

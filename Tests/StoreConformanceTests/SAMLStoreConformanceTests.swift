@@ -10,21 +10,27 @@ struct ReplayCacheConformanceTests {
     func acceptsOnce(kind: StoreKind) async throws {
         try await kind.withStores { stores in
             let cache = stores[0].replay
-            #expect(try await cache.insertIfAbsent("_a1", expiresAt: now + 300, now: now))
-            #expect(try await !cache.insertIfAbsent("_a1", expiresAt: now + 300, now: now + 10))
-            #expect(try await !cache.insertIfAbsent("_a1", expiresAt: now + 900, now: now + 299))
-            #expect(try await cache.insertIfAbsent("_a2", expiresAt: now + 300, now: now + 10))
-            // Once expired, the ID is accepted again (and recorded again).
-            #expect(try await cache.insertIfAbsent("_a1", expiresAt: now + 900, now: now + 300))
-            #expect(try await !cache.insertIfAbsent("_a1", expiresAt: now + 900, now: now + 301))
+            // (time offset of the attempt, expiry offset, accepted?)
+            let attempts: [(Double, Double, Bool)] = [
+                (0, 300, true), (10, 300, false), (299, 900, false),
+                // Once expired, the ID is accepted again and recorded again.
+                (300, 900, true), (301, 900, false),
+            ]
+            for (at, expiry, accepted) in attempts {
+                let result = try await cache.insertIfAbsent("_a1", expiresAt: now + expiry, now: now + at)
+                #expect(result == accepted, "at +\(at)s")
+            }
+            let other = try await cache.insertIfAbsent("_a2", expiresAt: now + 300, now: now + 10)
+            #expect(other)
         }
     }
 
     @Test("a replay accepted by one instance is rejected by another, even racing", arguments: StoreKind.available)
     func sharedAcrossInstances(kind: StoreKind) async throws {
         try await kind.withStores(instances: 2) { instances in
-            #expect(try await instances[0].replay.insertIfAbsent("_seen", expiresAt: now + 300, now: now))
-            #expect(try await !instances[1].replay.insertIfAbsent("_seen", expiresAt: now + 300, now: now + 1))
+            let first = try await instances[0].replay.insertIfAbsent("_seen", expiresAt: now + 300, now: now)
+            let replayed = try await instances[1].replay.insertIfAbsent("_seen", expiresAt: now + 300, now: now + 1)
+            #expect(first && !replayed)
             for round in 0..<5 {
                 let accepted = try await withThrowingTaskGroup(of: Bool.self) { group in
                     for attempt in 0..<16 {

@@ -17,14 +17,14 @@ enum TestPostgres {
     /// migrated schema.
     static func withDatabases<Result: Sendable>(
         instances: Int = 1, migrate: Bool = true, operationTimeout: Duration = .seconds(10),
-        _ body: @Sendable ([PostgresDatabase]) async throws -> Result
+        _ body: @Sendable ([IdentityPostgresDatabase]) async throws -> Result
     ) async throws -> Result {
         guard let url else { throw TestPostgresMissing() }
         let schema = "t_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased().prefix(16)
         var logger = Logger(label: "test.postgres")
         logger.logLevel = .warning
         let databases = try (0..<instances).map { _ in
-            try PostgresDatabase(
+            try IdentityPostgresDatabase(
                 configuration: .init(
                     url: url, schema: String(schema), maximumConnections: 8, operationTimeout: operationTimeout), logger: logger)
         }

@@ -7,10 +7,10 @@ public import Logging
 public import PostgresNIO
 
 /// Where and how to connect: a `Sendable` value with secure, bounded defaults.
-public struct PostgresDatabaseConfiguration: Sendable {
+public struct IdentityPostgresConfiguration: Sendable {
     /// The postgres-nio client configuration (host, port, user, password, database, TLS, pool sizes).
     public var client: PostgresClient.Configuration
-    /// The schema holding the tables (created by ``PostgresDatabase/migrate()``). Letters, digits and `_` only.
+    /// The schema holding the tables (created by ``IdentityPostgresDatabase/migrate()``). Letters, digits and `_` only.
     public var schema: String
     /// The longest a store operation may take, waiting for a pooled connection included. When the database is
     /// down, operations fail with ``IdentityPostgresError/Code/timedOut`` after this long instead of hanging.
@@ -70,7 +70,7 @@ public struct PostgresDatabaseConfiguration: Sendable {
 /// service group), call ``migrate()`` once at start-up, and pass it to the stores:
 ///
 /// ```swift
-/// let database = try PostgresDatabase(configuration: .init(url: url), logger: logger)
+/// let database = try IdentityPostgresDatabase(configuration: .init(url: url), logger: logger)
 /// try await withThrowingDiscardingTaskGroup { group in
 ///     group.addTask { await database.run() }
 ///     try await database.migrate()
@@ -78,7 +78,7 @@ public struct PostgresDatabaseConfiguration: Sendable {
 ///     // serve …
 /// }
 /// ```
-public final class PostgresDatabase: Sendable {
+public final class IdentityPostgresDatabase: Sendable {
     /// The postgres-nio client (the pool). Usable for the host's own tables.
     public let client: PostgresClient
     /// The schema the stores' tables live in.
@@ -90,7 +90,7 @@ public final class PostgresDatabase: Sendable {
     /// - Parameters:
     ///   - configuration: Where and how to connect.
     ///   - logger: Receives connection and query failures (never row contents or tokens).
-    public init(configuration: PostgresDatabaseConfiguration, logger: Logger) throws(IdentityPostgresError) {
+    public init(configuration: IdentityPostgresConfiguration, logger: Logger) throws(IdentityPostgresError) {
         let schema = configuration.schema
         guard !schema.isEmpty, schema.count <= 48,
             schema.unicodeScalars.allSatisfy({ ($0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0))) || $0 == "_" }),
@@ -114,6 +114,7 @@ public final class PostgresDatabase: Sendable {
 
     /// Runs `body` with the operation timeout, retrying serialization failures and deadlocks, and maps
     /// connection failures to ``IdentityPostgresError``. `SCIMError`s thrown by `body` pass through.
+    @discardableResult
     func perform<Result: Sendable>(
         _ operation: String, _ body: @escaping @Sendable () async throws -> Result
     ) async throws -> Result {
@@ -122,13 +123,21 @@ public final class PostgresDatabase: Sendable {
             attempt += 1
             do {
                 return try await withTimeout(operation, body)
-            } catch let error as PSQLError {
-                let state = error.serverInfo?[.sqlState]
-                if (state == "40001" || state == "40P01"), attempt < 8 {
+            } catch {
+                // Transactions wrap failures; what matters is the first one (begin, the closure, or commit).
+                var underlying: any Error = error
+                if let transaction = error as? PostgresTransactionError {
+                    underlying =
+                        transaction.beginError ?? transaction.closureError ?? transaction.commitError
+                        ?? transaction.rollbackError ?? error
+                }
+                guard let failure = underlying as? PSQLError else { throw underlying }
+                let state = failure.serverInfo?[.sqlState]
+                if state == "40001" || state == "40P01", attempt < 8 {
                     logger.debug("retrying after a serialization failure", metadata: ["operation": "\(operation)"])
                     continue
                 }
-                throw mapped(error, operation: operation)
+                throw mapped(failure, operation: operation)
             }
         }
     }
