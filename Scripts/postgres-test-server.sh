@@ -35,7 +35,12 @@ as_owner() {
 url() { echo "postgres://$DB_USER@127.0.0.1:$(cat "$STATE/port")/$DB_NAME"; }
 
 server_start() {
-    local port; port="$(cat "$STATE/port")"
+    local port fd; port="$(cat "$STATE/port")"
+    # The server must not inherit the caller's descriptors beyond stdio: a parent that waits for a pipe to
+    # close (Foundation's Process on Linux does) would otherwise wait for the server's lifetime.
+    for fd in $(ls /proc/$$/fd); do
+        [ "$fd" -gt 2 ] && eval "exec $fd>&-" 2>/dev/null || true
+    done
     as_owner "$BIN/pg_ctl" -D "$STATE/data" -l "$STATE/server.log" -w -t 60 \
         -o "-c listen_addresses=127.0.0.1 -p $port -k $STATE -c max_connections=200" start >/dev/null \
         || { cat "$STATE/server.log" >&2; die "the server did not start"; }
