@@ -45,6 +45,16 @@ struct FaultTests {
     func restartMidUse() async throws {
         let server = PrivateServer()
         let url = try await server.run("start")
+        do {
+            try await exercise(url: url, server: server)
+        } catch {
+            _ = try? await server.run("stop")
+            throw error
+        }
+        try await server.run("stop")
+    }
+
+    private func exercise(url: String, server: PrivateServer) async throws {
         var logger = Logger(label: "test.fault")
         logger.logLevel = .critical
         let database = try IdentityPostgresDatabase(
@@ -103,6 +113,5 @@ struct FaultTests {
             for id in acknowledged { #expect(try await store.resource(.user, id: id) != nil, "lost \(id)") }
             #expect(try await replay.insertIfAbsent("_after", expiresAt: now + 60, now: now))
         }
-        try await server.run("stop")
     }
 }
