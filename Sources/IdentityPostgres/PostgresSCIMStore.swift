@@ -97,7 +97,7 @@ public struct PostgresSCIMStore: SCIMStore {
         // The transform is called once per attempt inside `perform`, which needs an escaping closure; it runs
         // before `update` returns, so the non-escaping closure never outlives this call.
         return try await withoutActuallyEscaping(transform) { transform in
-            let transform = UncheckedTransform(transform)
+            let transform = SendableTransform(transform)
             return try await database.perform("scim.update") {
                 try await database.client.withTransaction(logger: database.logger) { connection in
                     let sql = SQL(database: database, connection: connection)
@@ -147,7 +147,7 @@ public struct PostgresSCIMStore: SCIMStore {
 }
 
 /// Carries the caller's `@Sendable` transform into the retrying, escaping operation.
-private struct UncheckedTransform: Sendable {
+private struct SendableTransform: Sendable {
     let body: @Sendable (SCIMResource) throws -> SCIMResource
     init(_ body: @escaping @Sendable (SCIMResource) throws -> SCIMResource) { self.body = body }
 }
