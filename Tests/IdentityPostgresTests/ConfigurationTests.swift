@@ -51,7 +51,9 @@ struct ConfigurationTests {
         #expect(!error.description.contains("secret"))
     }
 
-    @Test("a database that is down fails fast with a transient error")
+    // Without the operation timeout the lease would wait forever and the time limit would fail the test. (In a
+    // full `swift test` run, CPU-bound tests can hold both cooperative threads, delaying the timer by a minute.)
+    @Test("a database that is down fails with a transient error instead of hanging", .timeLimit(.minutes(4)))
     func unreachable() async throws {
         // Nothing listens on port 1; the pool keeps retrying in the background, the operation times out.
         let configuration = try IdentityPostgresConfiguration(
@@ -62,7 +64,6 @@ struct ConfigurationTests {
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { await database.run() }
             defer { group.cancelAll() }
-            let started = ContinuousClock.now
             do {
                 _ = try await PostgresSCIMStore(database: database).query(.user, SCIMQuery())
                 Issue.record("expected a failure")
@@ -70,9 +71,6 @@ struct ConfigurationTests {
                 #expect(error.isTransient)
                 #expect(error.httpStatus == 503)
             }
-            // Without the operation timeout the lease would wait forever; the bound is loose because a fully
-            // loaded test run can delay the timer task on the two-thread cooperative pool.
-            #expect(ContinuousClock.now - started < .seconds(60))
         }
     }
 }
