@@ -15,6 +15,8 @@ let package = Package(
         .library(name: "SCIMCore", targets: ["SCIMCore"]),
         .library(name: "DirectoryImport", targets: ["DirectoryImport"]),
         .library(name: "Licensing", targets: ["Licensing"]),
+        // PostgreSQL-backed stores for hosts running several instances; only hosts that use it resolve postgres-nio.
+        .library(name: "IdentityPostgres", targets: ["IdentityPostgres"]),
         .executable(name: "kisi-identity", targets: ["KisiIdentityCLI"]),
     ],
     dependencies: [
@@ -29,6 +31,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
     ],
     targets: [
         // MARK: C system libraries (see ../shared/notes/xmlsec.md for the traps these shims avoid)
@@ -104,6 +107,17 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // MARK: PostgreSQL stores for hosts running several instances (only they resolve postgres-nio)
+        .target(
+            name: "IdentityPostgres",
+            dependencies: [
+                "SCIMCore",
+                "SAMLCore",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
 
         // MARK: Command-line tool
         .executableTarget(
@@ -141,6 +155,25 @@ let package = Package(
         .testTarget(
             name: "LicensingTests",
             dependencies: ["Licensing", .product(name: "PropertyBased", package: "swift-property-based")],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "IdentityPostgresTests",
+            dependencies: [
+                "IdentityPostgres", "SCIMCore", "SAMLCore",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // One store suite run against every store implementation (in-memory, PostgreSQL; SQLite joins here).
+        .testTarget(
+            name: "StoreConformanceTests",
+            dependencies: [
+                "IdentityPostgres", "SCIMCore", "SAMLCore",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -1,0 +1,182 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+public import Logging
+public import PostgresNIO
+
+/// Where and how to connect: a `Sendable` value with secure, bounded defaults.
+public struct IdentityPostgresConfiguration: Sendable {
+    /// The postgres-nio client configuration (host, port, user, password, database, TLS, pool sizes).
+    public var client: PostgresClient.Configuration
+    /// The schema holding the tables (created by ``IdentityPostgresDatabase/migrate()``). Letters, digits and `_` only.
+    public var schema: String
+    /// The longest a store operation may take, waiting for a pooled connection included. When the database is
+    /// down, operations fail with ``IdentityPostgresError/Code/timedOut`` after this long instead of hanging.
+    public var operationTimeout: Duration
+
+    /// Creates a configuration from a postgres-nio client configuration.
+    public init(client: PostgresClient.Configuration, schema: String = "kisi_identity", operationTimeout: Duration = .seconds(10)) {
+        self.client = client
+        self.schema = schema
+        self.operationTimeout = operationTimeout
+    }
+
+    /// Creates a configuration from a URL `postgres://USER[:PASSWORD]@HOST[:PORT]/DATABASE[?sslmode=MODE]`.
+    ///
+    /// `sslmode` is `disable`, `prefer` or `require` (with certificate verification). Without it, TLS is
+    /// disabled for loopback hosts and required otherwise.
+    /// - Parameters:
+    ///   - url: The connection URL.
+    ///   - schema: The schema holding the tables.
+    ///   - maximumConnections: The pool's size per instance.
+    ///   - operationTimeout: The longest a store operation may take.
+    public init(
+        url: String, schema: String = "kisi_identity", maximumConnections: Int = 20,
+        operationTimeout: Duration = .seconds(10)
+    ) throws(IdentityPostgresError) {
+        guard let components = URLComponents(string: url),
+            ["postgres", "postgresql"].contains(components.scheme ?? ""),
+            let host = components.host, !host.isEmpty, let user = components.user, !user.isEmpty
+        else {
+            throw IdentityPostgresError(
+                .invalidConfiguration, "The database URL must look like postgres://USER@HOST:PORT/DATABASE.")
+        }
+        let database = components.path.hasPrefix("/") ? String(components.path.dropFirst()) : components.path
+        let mode = components.queryItems?.first { $0.name == "sslmode" }?.value
+        let loopback = host == "localhost" || host == "::1" || host.hasPrefix("127.")
+        let tls: PostgresClient.Configuration.TLS
+        switch mode {
+        case "disable": tls = .disable
+        case "prefer": tls = .prefer(.makeClientConfiguration())
+        case "require": tls = .require(.makeClientConfiguration())
+        case nil: tls = loopback ? .disable : .require(.makeClientConfiguration())
+        default:
+            throw IdentityPostgresError(.invalidConfiguration, "sslmode must be disable, prefer or require.")
+        }
+        var client = PostgresClient.Configuration(
+            host: host, port: components.port ?? 5432, username: user, password: components.password,
+            database: database.isEmpty ? nil : database, tls: tls)
+        client.options.maximumConnections = max(1, maximumConnections)
+        client.options.connectTimeout = .seconds(5)
+        self.init(client: client, schema: schema, operationTimeout: operationTimeout)
+    }
+}
+
+/// One instance's connection pool to the shared database, and the base of every PostgreSQL store.
+///
+/// Create one per process, keep ``run()`` running for as long as it is used (for example in a task group or a
+/// service group), call ``migrate()`` once at start-up, and pass it to the stores:
+///
+/// ```swift
+/// let database = try IdentityPostgresDatabase(configuration: .init(url: url), logger: logger)
+/// try await withThrowingDiscardingTaskGroup { group in
+///     group.addTask { await database.run() }
+///     try await database.migrate()
+///     let users = PostgresSCIMStore(database: database)
+///     // serve …
+/// }
+/// ```
+public final class IdentityPostgresDatabase: Sendable {
+    /// The postgres-nio client (the pool). Usable for the host's own tables.
+    public let client: PostgresClient
+    /// The schema the stores' tables live in.
+    public let schema: String
+    let timeout: Duration
+    let logger: Logger
+
+    /// Creates the pool; no connection is opened until the first operation.
+    /// - Parameters:
+    ///   - configuration: Where and how to connect.
+    ///   - logger: Receives connection and query failures (never row contents or tokens).
+    public init(configuration: IdentityPostgresConfiguration, logger: Logger) throws(IdentityPostgresError) {
+        let schema = configuration.schema
+        guard !schema.isEmpty, schema.count <= 48,
+            schema.unicodeScalars.allSatisfy({ ($0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0))) || $0 == "_" }),
+            !("0"..."9").contains(schema.unicodeScalars.first!)
+        else {
+            throw IdentityPostgresError(.invalidConfiguration, "The schema name may hold only letters, digits and '_'.")
+        }
+        self.schema = schema.lowercased()
+        self.timeout = configuration.operationTimeout
+        self.logger = logger
+        self.client = PostgresClient(configuration: configuration.client, backgroundLogger: logger)
+    }
+
+    /// Runs the connection pool until the calling task is cancelled. Stores wait for it to run.
+    public func run() async {
+        await client.run()
+    }
+
+    /// A table name qualified with the schema.
+    func table(_ name: String) -> String { "\"\(schema)\".\(name)" }
+
+    /// Runs `body` with the operation timeout, retrying serialization failures and deadlocks, and maps
+    /// connection failures to ``IdentityPostgresError``. `SCIMError`s thrown by `body` pass through.
+    @discardableResult
+    func perform<Result: Sendable>(
+        _ operation: String, _ body: @escaping @Sendable () async throws -> Result
+    ) async throws -> Result {
+        var attempt = 0
+        while true {
+            attempt += 1
+            do {
+                return try await withTimeout(operation, body)
+            } catch {
+                // Transactions wrap failures; what matters is the first one (begin, the closure, or commit).
+                var underlying: any Error = error
+                if let transaction = error as? PostgresTransactionError {
+                    underlying =
+                        transaction.beginError ?? transaction.closureError ?? transaction.commitError
+                        ?? transaction.rollbackError ?? error
+                }
+                guard let failure = underlying as? PSQLError else { throw underlying }
+                let state = failure.serverInfo?[.sqlState]
+                if state == "40001" || state == "40P01", attempt < 8 {
+                    logger.debug("retrying after a serialization failure", metadata: ["operation": "\(operation)"])
+                    continue
+                }
+                throw mapped(failure, operation: operation)
+            }
+        }
+    }
+
+    private func withTimeout<Result: Sendable>(
+        _ operation: String, _ body: @escaping @Sendable () async throws -> Result
+    ) async throws -> Result {
+        let timeout = self.timeout
+        return try await withThrowingTaskGroup(of: Result?.self) { group in
+            group.addTask { try await body() }
+            group.addTask {
+                try? await Task.sleep(for: timeout)
+                return nil
+            }
+            defer { group.cancelAll() }
+            guard let first = try await group.next() else { throw CancellationError() }
+            guard let result = first else {
+                logger.error("database operation timed out", metadata: ["operation": "\(operation)"])
+                throw IdentityPostgresError(
+                    .timedOut, "The database did not answer in time; try again later.", detail: operation)
+            }
+            return result
+        }
+    }
+
+    func mapped(_ error: PSQLError, operation: String) -> IdentityPostgresError {
+        let state = error.serverInfo?[.sqlState]
+        let detail = "\(operation): \(error.code) \(state ?? "") \(error.serverInfo?[.message] ?? "")"
+        let unavailable: Bool
+        if error.code == .server {
+            // Class 08: connection exception; 57P01-57P03: shutdown, crash, cannot connect now; 53300: too many connections.
+            unavailable = state?.hasPrefix("08") == true || state?.hasPrefix("57P") == true || state == "53300"
+        } else {
+            unavailable = true
+        }
+        logger.error(
+            "database operation failed", metadata: ["operation": "\(operation)", "detail": "\(detail)"])
+        return unavailable
+            ? IdentityPostgresError(.databaseUnavailable, "The database is unavailable; try again later.", detail: detail)
+            : IdentityPostgresError(.queryFailed, "A database statement failed.", detail: detail)
+    }
+}

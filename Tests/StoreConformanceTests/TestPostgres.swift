@@ -1,0 +1,48 @@
+import Foundation
+import IdentityPostgres
+import Logging
+import PostgresNIO
+
+/// (Kept identical to the copy in the other PostgreSQL test target.)
+/// A PostgreSQL database for tests, from `KISI_POSTGRES_URL` (start one with `Scripts/postgres-test-server.sh start`).
+/// Every use gets a fresh schema, dropped afterwards, so tests run in parallel without seeing each other.
+enum TestPostgres {
+    /// The server's URL, or nil when the PostgreSQL tests are to be skipped.
+    static let url: String? = ProcessInfo.processInfo.environment["KISI_POSTGRES_URL"].flatMap { $0.isEmpty ? nil : $0 }
+
+    /// Whether a server is configured.
+    static var isConfigured: Bool { url != nil }
+
+    /// Runs `body` with `instances` independent pools (as separate service instances would have) on one fresh,
+    /// migrated schema.
+    static func withDatabases<Result: Sendable>(
+        instances: Int = 1, migrate: Bool = true, operationTimeout: Duration = .seconds(10),
+        _ body: @Sendable ([IdentityPostgresDatabase]) async throws -> Result
+    ) async throws -> Result {
+        guard let url else { throw TestPostgresMissing() }
+        let schema = "t_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased().prefix(16)
+        var logger = Logger(label: "test.postgres")
+        logger.logLevel = .warning
+        let databases = try (0..<instances).map { _ in
+            try IdentityPostgresDatabase(
+                configuration: .init(
+                    url: url, schema: String(schema), maximumConnections: 8, operationTimeout: operationTimeout), logger: logger)
+        }
+        return try await withThrowingTaskGroup(of: Void.self) { group in
+            for database in databases { group.addTask { await database.run() } }
+            defer { group.cancelAll() }
+            if migrate { for database in databases { try await database.migrate() } }
+            do {
+                let result = try await body(databases)
+                try await databases[0].client.query(PostgresQuery(unsafeSQL: "DROP SCHEMA \"\(schema)\" CASCADE"))
+                return result
+            } catch {
+                _ = try? await databases[0].client.query(PostgresQuery(unsafeSQL: "DROP SCHEMA \"\(schema)\" CASCADE"))
+                throw error
+            }
+        }
+    }
+}
+
+/// Thrown when a PostgreSQL test runs without `KISI_POSTGRES_URL` (they are skipped then).
+struct TestPostgresMissing: Error {}
