@@ -135,7 +135,8 @@ public struct SSOConfigurationStore: Sendable {
             chosen = try SPCredential.generate(commonName: String(host.prefix(64)), now: now)
             generated = true
         }
-        let acsURL = base + "/saml/acs"
+        let origin = base
+        let acsURL = origin + "/saml/acs"
         let keyPEM = chosen.privateKeyPEM
         let certPEM = chosen.certificate.pemRepresentation
         try await database.pool.write { db in
@@ -145,7 +146,7 @@ public struct SSOConfigurationStore: Sendable {
                         (id, idp_metadata, entity_id, base_url, acs_url, sp_key_pem, sp_cert_pem, updated)
                     VALUES (1, ?, ?, ?, ?, ?, ?, ?)
                     """,
-                arguments: [Data(idpMetadata), entityID, base, acsURL, keyPEM, certPEM, now.timeIntervalSince1970])
+                arguments: [Data(idpMetadata), entityID, origin, acsURL, keyPEM, certPEM, now.timeIntervalSince1970])
         }
         return SSOConfigurationSummary(
             entityID: entityID, acsURL: acsURL, metadataURL: base + "/saml/metadata", idpEntityID: idp.entityID,

@@ -3,6 +3,7 @@ import GRDB
 import Hummingbird
 import HummingbirdTesting
 import KisiIdentityServer
+import SAMLCore
 import SCIMCore
 import Testing
 
