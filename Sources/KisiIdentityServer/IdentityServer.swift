@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 public import Hummingbird
 public import Logging
 internal import GRDB
@@ -24,12 +24,16 @@ public struct IdentityServerConfiguration: Sendable {
     public var readers: Int
     /// The bound on in-memory SCIM filter evaluation (see ``SQLiteSCIMStore/maxCandidates``).
     public var maxFilterCandidates: Int
+    /// The clock of SAML validation (tests pin it to the fixtures' validity window).
+    public var now: @Sendable () -> Date
 
     /// Creates a configuration.
     public init(
         host: String = "127.0.0.1", port: Int = 8080, databasePath: String = "kisi-identity.sqlite",
-        publicBaseURL: String? = nil, readers: Int = 4, maxFilterCandidates: Int = 20_000
+        publicBaseURL: String? = nil, readers: Int = 4, maxFilterCandidates: Int = 20_000,
+        now: @escaping @Sendable () -> Date = { Date() }
     ) {
+        self.now = now
         self.host = host
         self.port = port
         self.databasePath = databasePath
@@ -39,7 +43,8 @@ public struct IdentityServerConfiguration: Sendable {
     }
 }
 
-/// The reference server: SCIM 2.0 under `/scim/v2` backed by SQLite, and `GET /healthz`.
+/// The reference server: SCIM 2.0 under `/scim/v2` backed by SQLite, SAML SSO under `/saml`
+/// (`metadata`, `login`, `acs`), and `GET /healthz`.
 ///
 /// A thin adapter: it moves bytes between Hummingbird and `SCIMService`, persists through
 /// ``SQLiteSCIMStore`` and ``SQLiteTokenStore``, and runs under swift-service-lifecycle (graceful shutdown
@@ -94,6 +99,7 @@ public struct IdentityServer: Sendable {
                 status: healthy ? .ok : .serviceUnavailable, headers: [.contentType: "application/json"],
                 body: ResponseBody(byteBuffer: ByteBuffer(string: body)))
         }
+        SSORoutes(database: database, now: configuration.now, logger: logger).register(on: router)
         let service = service
         for method in [HTTPRequest.Method.get, .post, .put, .patch, .delete] {
             for path in [Self.scimMount, Self.scimMount + "/**"] {

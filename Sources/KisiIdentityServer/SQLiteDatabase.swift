@@ -90,6 +90,9 @@ public struct SQLiteDatabase: Sendable {
                     CREATE INDEX saml_replay_expires ON saml_replay(expires);
                     """)
         }
+        migrator.registerMigration("v2-sso") { db in
+            try db.execute(sql: SSOSchema.v2)
+        }
         return migrator
     }
 }
