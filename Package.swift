@@ -104,6 +104,8 @@ let package = Package(
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "NIOCore", package: "swift-nio"),
+                // `serve --database postgres://…`: the reference server can run as several instances.
+                "IdentityPostgres",
             ],
             swiftSettings: swiftSettings
         ),
@@ -114,6 +116,7 @@ let package = Package(
                 "SCIMCore",
                 "SAMLCore",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
@@ -128,6 +131,7 @@ let package = Package(
                 "DirectoryImport",
                 "Licensing",
                 "KisiIdentityServer",
+                "IdentityPostgres",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
@@ -157,20 +161,31 @@ let package = Package(
             dependencies: ["Licensing", .product(name: "PropertyBased", package: "swift-property-based")],
             swiftSettings: swiftSettings
         ),
+        // The throwaway PostgreSQL servers the PostgreSQL-backed tests share (not a product).
+        .target(
+            name: "PostgresTestSupport",
+            dependencies: [
+                "IdentityPostgres",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+            ],
+            path: "Tests/PostgresTestSupport",
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "IdentityPostgresTests",
             dependencies: [
-                "IdentityPostgres", "SCIMCore", "SAMLCore",
+                "IdentityPostgres", "SCIMCore", "SAMLCore", "PostgresTestSupport",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
             ],
             swiftSettings: swiftSettings
         ),
-        // One store suite run against every store implementation (in-memory, PostgreSQL; SQLite joins here).
+        // One store suite run against every store implementation (in-memory, SQLite, PostgreSQL).
         .testTarget(
             name: "StoreConformanceTests",
             dependencies: [
-                "IdentityPostgres", "SCIMCore", "SAMLCore",
+                "IdentityPostgres", "SCIMCore", "SAMLCore", "KisiIdentityServer", "PostgresTestSupport",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
             ],
@@ -182,6 +197,8 @@ let package = Package(
                 "KisiIdentityCLI",
                 // DirectoryCLITests serves an InMemoryJumpCloud on a loopback socket.
                 "DirectoryImport",
+                // ScaleOutTests run two `serve` processes on a throwaway PostgreSQL.
+                "PostgresTestSupport",
                 .product(name: "HTTPTypes", package: "swift-http-types"),
             ],
             swiftSettings: swiftSettings

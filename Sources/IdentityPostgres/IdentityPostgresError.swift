@@ -3,10 +3,10 @@ public import SCIMCore
 /// The one error type of IdentityPostgres: a stable snake_case ``code``, a human ``message`` safe to show, and
 /// a private ``detail`` (the database's own text) for logs only.
 ///
-/// Hosts map ``Code/databaseUnavailable`` and ``Code/timedOut`` to "try again later": SCIM endpoints answer 503
-/// with ``scimErrorDocument``, SSO endpoints show their failure page. The stores recover by themselves: the
+/// Hosts map ``Code/databaseUnavailable`` and ``Code/timedOut`` to "try again later": `SCIMService` answers 503
+/// `unavailable` by itself (the error is a `SCIMTemporaryFailure`), SSO endpoints show their failure page. The stores recover by themselves: the
 /// connection pool reconnects once the database is back, so no restart is needed.
-public struct IdentityPostgresError: Error, Sendable, Hashable, CustomStringConvertible {
+public struct IdentityPostgresError: Error, Sendable, Hashable, CustomStringConvertible, SCIMTemporaryFailure {
     /// A stable machine-readable error code.
     public struct Code: Sendable, Hashable, RawRepresentable, CustomStringConvertible {
         /// The code's stable string.
@@ -48,6 +48,9 @@ public struct IdentityPostgresError: Error, Sendable, Hashable, CustomStringConv
 
     /// Whether the failure is transient (the database is down or slow), so the request can be retried later.
     public var isTransient: Bool { code == .databaseUnavailable || code == .timedOut }
+
+    /// ``isTransient``, for `SCIMService`'s 503 mapping.
+    public var isTemporary: Bool { isTransient }
 
     /// The HTTP status a host should answer with: 503 for transient failures, else 500.
     public var httpStatus: Int { isTransient ? 503 : 500 }

@@ -57,7 +57,19 @@ enum Migrations {
                 )
                 """,
             ]
-        )
+        ),
+        (
+            2, "sso configuration",
+            [
+                """
+                CREATE TABLE S.sso_configurations (
+                    tenant_id text PRIMARY KEY, idp_metadata bytea NOT NULL, entity_id text NOT NULL,
+                    base_url text NOT NULL, acs_url text NOT NULL, sp_key_pem text NOT NULL, sp_cert_pem text NOT NULL,
+                    updated_at double precision NOT NULL
+                )
+                """
+            ]
+        ),
     ]
 
     /// The newest version this library knows.

@@ -22,6 +22,7 @@ public struct PostgresReplayCache: SAMLReplayCache {
     }
 
     /// Records `key` until `expiresAt`; `false` if it is recorded and unexpired at `now` (a replay).
+    /// Keys are text without NUL (SAMLCore's are 64 hex digits: `SAMLReplayKey`).
     public func insertIfAbsent(_ key: String, expiresAt: Date, now: Date) async throws -> Bool {
         let table = database.table("saml_replay_cache")
         return try await database.perform("saml.replay.insert") { [database] in
@@ -44,16 +45,7 @@ public struct PostgresReplayCache: SAMLReplayCache {
     /// Deletes entries expired at `now`; returns how many.
     @discardableResult
     public func purgeExpired(now: Date) async throws -> Int {
-        let table = database.table("saml_replay_cache")
-        return try await database.perform("saml.replay.purge") { [database] in
-            let rows = try await database.client.query(
-                PostgresQuery(
-                    unsafeSQL: "DELETE FROM \(table) WHERE expires_at <= $1 RETURNING 1",
-                    binds: try binds(now.timeIntervalSinceReferenceDate)), logger: database.logger)
-            var count = 0
-            for try await _ in rows.decode(Int.self) { count += 1 }
-            return count
-        }
+        try await database.purgeExpired(table: "saml_replay_cache", operation: "saml.replay.purge", now: now)
     }
 }
 
@@ -109,12 +101,19 @@ public struct PostgresPendingRequestStore: PendingRequestStore {
     /// Deletes requests expired at `now`; returns how many.
     @discardableResult
     public func purgeExpired(now: Date) async throws -> Int {
-        let table = database.table("saml_pending_requests")
-        return try await database.perform("saml.pending.purge") { [database] in
-            let rows = try await database.client.query(
+        try await database.purgeExpired(table: "saml_pending_requests", operation: "saml.pending.purge", now: now)
+    }
+}
+
+extension IdentityPostgresDatabase {
+    /// Deletes the rows of `table` whose `expires_at` is at or before `now`; returns how many.
+    func purgeExpired(table name: String, operation: String, now: Date) async throws -> Int {
+        let table = self.table(name)
+        return try await perform(operation) { [client, logger] in
+            let rows = try await client.query(
                 PostgresQuery(
                     unsafeSQL: "DELETE FROM \(table) WHERE expires_at <= $1 RETURNING 1",
-                    binds: try binds(now.timeIntervalSinceReferenceDate)), logger: database.logger)
+                    binds: try binds(now.timeIntervalSinceReferenceDate)), logger: logger)
             var count = 0
             for try await _ in rows.decode(Int.self) { count += 1 }
             return count

@@ -22,20 +22,6 @@ struct SCIMTokenCommand: AsyncParsableCommand {
     )
 }
 
-/// Database option shared by the token commands.
-struct SCIMDatabaseOptions: ParsableArguments {
-    @Option(help: "The SQLite database file (created if missing).")
-    var db = "kisi-identity.sqlite"
-
-    func open() throws -> SQLiteTokenStore {
-        do {
-            return SQLiteTokenStore(database: try SQLiteDatabase(path: db, readers: 1))
-        } catch {
-            throw CLIOutput.fail(code: "database_unavailable", message: "Cannot open database '\(db)': \(error)")
-        }
-    }
-}
-
 /// One token record as printed (never the token or its hash).
 struct SCIMTokenOutput: Encodable {
     var id: String
@@ -76,14 +62,14 @@ struct SCIMTokenCreateCommand: AsyncParsableCommand {
         discussion: "The token is shown once: only its SHA-256 hash is stored. Paste it into JumpCloud's Token Key."
     )
 
-    @OptionGroup var database: SCIMDatabaseOptions
+    @OptionGroup var database: DatabaseOptions
 
     @Option(help: "A label for the token, e.g. JumpCloud.")
     var label = "default"
 
     func run() async throws {
-        let store = try database.open()
-        let issued = try await store.create(label: label)
+        let label = label
+        let issued = try await database.withStores { try await $0.tokens.create(label: label) }
         try SCIMTokenOutput(SCIMTokenListing(record: issued.record, lastUsedAt: nil)).printLine()
         FileHandle.standardOutput.write(Data((issued.token + "\n").utf8))
     }
@@ -96,12 +82,11 @@ struct SCIMTokenListCommand: AsyncParsableCommand {
         abstract: "List tokens: {\"tokens\":[{id,label,hint,created,revoked,last_used}]}."
     )
 
-    @OptionGroup var database: SCIMDatabaseOptions
+    @OptionGroup var database: DatabaseOptions
 
     func run() async throws {
         struct Output: Encodable { var tokens: [SCIMTokenOutput] }
-        let store = try database.open()
-        let tokens = try await store.list().map(SCIMTokenOutput.init)
+        let tokens = try await database.withStores { try await $0.tokens.list() }.map(SCIMTokenOutput.init)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         encoder.dateEncodingStrategy = .iso8601
@@ -116,15 +101,15 @@ struct SCIMTokenRevokeCommand: AsyncParsableCommand {
         abstract: "Revoke a token by id; a running server refuses it from the next request."
     )
 
-    @OptionGroup var database: SCIMDatabaseOptions
+    @OptionGroup var database: DatabaseOptions
 
     @Argument(help: "The token id (from `list`).")
     var id: String
 
     func run() async throws {
         struct Output: Encodable { var revoked: String }
-        let store = try database.open()
-        guard try await store.revoke(id: id) else {
+        let id = id
+        guard try await database.withStores({ try await $0.tokens.revoke(id: id) }) else {
             throw CLIOutput.fail(code: "token_not_found", message: "No active token has id '\(id)'.")
         }
         try CLIOutput.printJSON(Output(revoked: id))

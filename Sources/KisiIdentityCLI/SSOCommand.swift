@@ -23,8 +23,7 @@ struct SSOConfigureCommand: AsyncParsableCommand {
             """
     )
 
-    @Option(help: "The SQLite database file of `kisi-identity serve`.")
-    var db = "kisi-identity.sqlite"
+    @OptionGroup var database: DatabaseOptions
 
     @Option(name: .customLong("idp-metadata"), help: "The IdP metadata XML file ('-' for stdin).")
     var idpMetadata: String
@@ -52,19 +51,16 @@ struct SSOConfigureCommand: AsyncParsableCommand {
         let metadata = try CLIOutput.readInput(idpMetadata)
         let key = try spKey.map { String(decoding: try CLIOutput.readInput($0), as: UTF8.self) }
         let cert = try spCert.map { String(decoding: try CLIOutput.readInput($0), as: UTF8.self) }
-        let database: SQLiteDatabase
-        do { database = try SQLiteDatabase(path: db) } catch {
-            throw CLIOutput.fail(code: "database_unavailable", message: "Cannot open database '\(db)': \(error)")
+        let (entityID, baseURL) = (entityID, baseURL)
+        let summary = try await database.withStores { stores in
+            do {
+                return try await stores.sso.configure(
+                    idpMetadata: Array(metadata), entityID: entityID, baseURL: baseURL, spKeyPEM: key, spCertPEM: cert,
+                    now: Date())
+            } catch let error as SAMLError {
+                throw CLIOutput.fail(code: error.code.rawValue, message: error.message)
+            }
         }
-        do {
-            let summary = try await SSOConfigurationStore(database: database).configure(
-                idpMetadata: Array(metadata), entityID: entityID, baseURL: baseURL, spKeyPEM: key, spCertPEM: cert,
-                now: Date())
-            try CLIOutput.printJSON(summary)
-        } catch let error as SAMLError {
-            throw CLIOutput.fail(code: error.code.rawValue, message: error.message)
-        } catch {
-            throw CLIOutput.fail(code: "database_unavailable", message: "Cannot store the configuration: \(error)")
-        }
+        try CLIOutput.printJSON(summary)
     }
 }

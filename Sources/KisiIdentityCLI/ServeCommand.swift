@@ -1,17 +1,19 @@
 import ArgumentParser
 import Foundation
 import KisiIdentityServer
+import IdentityPostgres
 import Logging
 
 /// `kisi-identity serve`: the reference server (SCIM 2.0 under /scim/v2 on SQLite, /healthz).
 struct ServeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "serve",
-        abstract: "Run the SCIM 2.0 server on an embedded SQLite database.",
+        abstract: "Run the SCIM 2.0 and SAML SSO server on an embedded SQLite database (or a shared PostgreSQL).",
         discussion: """
-            Serves SCIM 2.0 under /scim/v2 and GET /healthz. The database file is created and migrated on \
-            first start. Create a bearer token with `kisi-identity scim token create --db FILE` (works while \
-            the server runs). Stops gracefully on SIGINT/SIGTERM. Request logs (never tokens or bodies) go \
+            Serves SCIM 2.0 under /scim/v2, SAML SSO under /saml and GET /healthz. The database file is created \
+            and migrated on first start; with --database postgres://USER@HOST:PORT/DB any number of instances \
+            share one PostgreSQL database (schema migrated at start). Create a bearer token with \
+            `kisi-identity scim token create --database …` (works while the server runs). Stops gracefully on SIGINT/SIGTERM. Request logs (never tokens or bodies) go \
             to stderr; the bound address is printed as one JSON line on stdout once listening.
             """
     )
@@ -22,8 +24,7 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "The TCP port (0 picks a free one).")
     var port = 8080
 
-    @Option(help: "The SQLite database file.")
-    var db = "kisi-identity.sqlite"
+    @OptionGroup var database: DatabaseOptions
 
     @Option(name: .customLong("base-url"), help: "Public origin clients use, e.g. https://id.example.com.")
     var baseURL: String?
@@ -52,15 +53,20 @@ struct ServeCommand: AsyncParsableCommand {
         do {
             server = try IdentityServer(
                 configuration: IdentityServerConfiguration(
-                    host: host, port: port, databasePath: db, publicBaseURL: baseURL),
+                    host: host, port: port, database: database.location, publicBaseURL: baseURL),
                 logger: logger)
         } catch {
-            throw CLIOutput.fail(code: "database_unavailable", message: "Cannot open database '\(db)': \(error)")
+            throw CLIOutput.fail(
+                code: "database_unavailable", message: "Cannot open database '\(database.location)': \(error)")
         }
         let host = host
-        let db = db
-        try await server.run { port in
-            try? CLIOutput.printJSON(Listening(listening: "\(host):\(port)", port: port, db: db))
+        let db = database.location.description
+        do {
+            try await server.run { port in
+                try? CLIOutput.printJSON(Listening(listening: "\(host):\(port)", port: port, db: db))
+            }
+        } catch let error as IdentityPostgresError {
+            throw CLIOutput.fail(code: "database_unavailable", message: "Cannot use database '\(db)': \(error)")
         }
     }
 }

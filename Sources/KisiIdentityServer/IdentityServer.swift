@@ -1,10 +1,9 @@
 public import Foundation
 public import Hummingbird
 public import Logging
-internal import GRDB
 internal import HTTPTypes
 internal import NIOCore
-internal import SCIMCore
+public import SCIMCore
 internal import ServiceLifecycle
 internal import UnixSignals
 import Synchronization
@@ -15,8 +14,16 @@ public struct IdentityServerConfiguration: Sendable {
     public var host: String
     /// The TCP port; 0 picks a free one (see ``IdentityServer/makeApplication(onRunning:)``).
     public var port: Int
-    /// The SQLite database file, created and migrated on first start.
-    public var databasePath: String
+    /// Where state lives: a SQLite file (created and migrated on first start; the default) or a PostgreSQL
+    /// database shared by several instances.
+    public var database: ServerDatabase
+    /// The SQLite file when ``database`` is one, else nil.
+    public var databasePath: String? {
+        if case .sqlite(let path) = database { return path }
+        return nil
+    }
+    /// Connections per instance to PostgreSQL.
+    public var maximumDatabaseConnections: Int
     /// The public origin clients use (`https://idp.example.com`), for `meta.location` and SAML URLs;
     /// nil means `http://host:port` as bound.
     public var publicBaseURL: String?
@@ -27,50 +34,64 @@ public struct IdentityServerConfiguration: Sendable {
     /// The clock of SAML validation (tests pin it to the fixtures' validity window).
     public var now: @Sendable () -> Date
 
-    /// Creates a configuration.
+    /// Creates a configuration on a SQLite file.
     public init(
         host: String = "127.0.0.1", port: Int = 8080, databasePath: String = "kisi-identity.sqlite",
         publicBaseURL: String? = nil, readers: Int = 4, maxFilterCandidates: Int = 20_000,
         now: @escaping @Sendable () -> Date = { Date() }
     ) {
+        self.init(
+            host: host, port: port, database: .sqlite(path: databasePath), publicBaseURL: publicBaseURL,
+            readers: readers, maxFilterCandidates: maxFilterCandidates, now: now)
+    }
+
+    /// Creates a configuration on any ``ServerDatabase``.
+    public init(
+        host: String = "127.0.0.1", port: Int = 8080, database: ServerDatabase, publicBaseURL: String? = nil,
+        readers: Int = 4, maxFilterCandidates: Int = 20_000, maximumDatabaseConnections: Int = 20,
+        now: @escaping @Sendable () -> Date = { Date() }
+    ) {
         self.now = now
         self.host = host
         self.port = port
-        self.databasePath = databasePath
+        self.database = database
+        self.maximumDatabaseConnections = maximumDatabaseConnections
         self.publicBaseURL = publicBaseURL
         self.readers = readers
         self.maxFilterCandidates = maxFilterCandidates
     }
 }
 
-/// The reference server: SCIM 2.0 under `/scim/v2` backed by SQLite, SAML SSO under `/saml`
-/// (`metadata`, `login`, `acs`), and `GET /healthz`.
+/// The reference server: SCIM 2.0 under `/scim/v2`, SAML SSO under `/saml` (`metadata`, `login`, `acs`), and
+/// `GET /healthz`, on SQLite (one instance) or PostgreSQL (any number of instances on one database).
 ///
-/// A thin adapter: it moves bytes between Hummingbird and `SCIMService`, persists through
-/// ``SQLiteSCIMStore`` and ``SQLiteTokenStore``, and runs under swift-service-lifecycle (graceful shutdown
-/// on SIGTERM/SIGINT lets in-flight requests, and so every accepted write, finish).
+/// A thin adapter: it moves bytes between Hummingbird and `SCIMService`, persists through ``ServerStores``, and
+/// runs under swift-service-lifecycle (graceful shutdown on SIGTERM/SIGINT lets in-flight requests, and so every
+/// accepted write, finish).
 public struct IdentityServer: Sendable {
     /// The mount point of the SCIM API.
     public static let scimMount = "/scim/v2"
 
     /// The configuration.
     public let configuration: IdentityServerConfiguration
-    /// The opened, migrated database.
-    public let database: SQLiteDatabase
+    /// Every store, on the configured database.
+    public let stores: ServerStores
     /// The bearer tokens.
-    public let tokens: SQLiteTokenStore
+    public var tokens: any SCIMTokenAdministration { stores.tokens }
     /// The SCIM resources.
-    public let store: SQLiteSCIMStore
+    public var store: any SCIMStore { stores.scim }
     private let logger: Logger
     private let service: ServiceBox
 
-    /// Opens (creating and migrating) the database.
+    /// Opens the database: a SQLite file is created and migrated here; a PostgreSQL pool is created without
+    /// connecting, and migrated by ``run(onRunning:)`` (or ``prepare()``).
     public init(configuration: IdentityServerConfiguration, logger: Logger) throws {
         self.configuration = configuration
         self.logger = logger
-        database = try SQLiteDatabase(path: configuration.databasePath, readers: configuration.readers)
-        tokens = SQLiteTokenStore(database: database)
-        store = SQLiteSCIMStore(database: database, maxCandidates: configuration.maxFilterCandidates)
+        stores = try ServerStores.open(
+            configuration.database, logger: logger, readers: configuration.readers,
+            maxFilterCandidates: configuration.maxFilterCandidates,
+            maximumConnections: configuration.maximumDatabaseConnections)
         service = ServiceBox()
         if let base = configuration.publicBaseURL { installService(origin: base) }
     }
@@ -79,8 +100,8 @@ public struct IdentityServer: Sendable {
         var origin = origin
         while origin.hasSuffix("/") { origin.removeLast() }
         let scim = SCIMService(
-            configuration: SCIMServiceConfiguration(baseURL: origin + Self.scimMount), store: store,
-            authenticator: tokens, now: { Date() }, logger: logger)
+            configuration: SCIMServiceConfiguration(baseURL: origin + Self.scimMount), store: stores.scim,
+            authenticator: stores.authenticator, now: { Date() }, logger: logger)
         service.set(scim)
     }
 
@@ -91,15 +112,15 @@ public struct IdentityServer: Sendable {
     ) -> some ApplicationProtocol {
         let router = Router()
         router.add(middleware: RequestLogMiddleware())
-        let database = database
+        let stores = stores
         router.get("/healthz") { _, _ -> Response in
-            let healthy = (try? await database.pool.read { db in try Int.fetchOne(db, sql: "SELECT 1") }) == 1
+            let healthy = await stores.isHealthy()
             let body = healthy ? #"{"status":"ok"}"# : #"{"status":"unavailable"}"#
             return Response(
                 status: healthy ? .ok : .serviceUnavailable, headers: [.contentType: "application/json"],
                 body: ResponseBody(byteBuffer: ByteBuffer(string: body)))
         }
-        SSORoutes(database: database, now: configuration.now, logger: logger).register(on: router)
+        SSORoutes(stores: stores, now: configuration.now, logger: logger).register(on: router)
         let service = service
         for method in [HTTPRequest.Method.get, .post, .put, .patch, .delete] {
             for path in [Self.scimMount, Self.scimMount + "/**"] {
@@ -126,13 +147,25 @@ public struct IdentityServer: Sendable {
             logger: logger)
     }
 
-    /// Runs until SIGTERM or SIGINT, then shuts down gracefully.
+    /// Migrates a PostgreSQL schema (needs the pool running: see ``run(onRunning:)``); nothing for SQLite.
+    public func prepare() async throws {
+        try await stores.prepare()
+    }
+
+    /// Runs until SIGTERM or SIGINT, then shuts down gracefully. On PostgreSQL it runs the connection pool and
+    /// migrates the schema before listening; the pool stops after the last in-flight request.
     public func run(onRunning: @escaping @Sendable (Int) async -> Void = { _ in }) async throws {
         let group = ServiceGroup(
             configuration: ServiceGroupConfiguration(
                 services: [makeApplication(onRunning: onRunning)], gracefulShutdownSignals: [.sigterm, .sigint],
                 logger: logger))
-        try await group.run()
+        let stores = stores
+        try await withThrowingTaskGroup(of: Void.self) { tasks in
+            tasks.addTask { await stores.runPool() }
+            defer { tasks.cancelAll() }
+            try await stores.prepare()
+            try await group.run()
+        }
     }
 
     private static func scim(

@@ -84,32 +84,30 @@ public struct SQLiteTokenStore: SCIMTokenRecordSource, SCIMAuthenticator {
     /// Whether the request's `Authorization: Bearer` token hashes to an active record. Looks the hash up in
     /// its unique index (the token has 256 random bits, so the lookup leaks nothing usable) and refreshes
     /// `last_used` at most once per ``lastUsedResolution``.
-    public func authenticate(_ request: SCIMRequest) async -> Bool {
+    /// - Throws: The database's error when the table cannot be read (the service answers 500, not 401).
+    public func authenticate(_ request: SCIMRequest) async throws -> Bool {
         guard let token = Self.bearerToken(request.header("Authorization")) else { return false }
         let hash = SCIMToken.hash(token)
         let clock = ContinuousClock.now
         if accepted.contains(hash, at: clock) { return true }
         let time = now().timeIntervalSince1970
-        do {
-            let found = try await database.pool.read { db -> (id: String, lastUsed: Double?)? in
-                try Row.fetchOne(
-                    db.cachedStatement(sql: "SELECT id, last_used FROM scim_tokens WHERE sha256 = ? AND revoked IS NULL"),
-                    arguments: [hash]
-                ).map { ($0["id"], $0["last_used"]) }
-            }
-            guard let found else { return false }
-            if found.lastUsed.map({ time - $0 >= lastUsedResolution }) ?? true {
-                try await database.pool.write { db in
-                    try db.execute(sql: "UPDATE scim_tokens SET last_used = ? WHERE id = ?", arguments: [time, found.id])
-                }
-            }
-            if acceptedTokenCacheSeconds > 0 {
-                accepted.insert(hash, until: clock.advanced(by: .milliseconds(Int64(acceptedTokenCacheSeconds * 1000))))
-            }
-            return true
-        } catch {
-            return false
+        let found = try await database.pool.read { db -> (id: String, lastUsed: Double?)? in
+            try Row.fetchOne(
+                db.cachedStatement(sql: "SELECT id, last_used FROM scim_tokens WHERE sha256 = ? AND revoked IS NULL"),
+                arguments: [hash]
+            ).map { ($0["id"], $0["last_used"]) }
         }
+        guard let found else { return false }
+        if found.lastUsed.map({ time - $0 >= lastUsedResolution }) ?? true {
+            // Best effort: a failed bookkeeping write must not refuse a valid token.
+            try? await database.pool.write { db in
+                try db.execute(sql: "UPDATE scim_tokens SET last_used = ? WHERE id = ?", arguments: [time, found.id])
+            }
+        }
+        if acceptedTokenCacheSeconds > 0 {
+            accepted.insert(hash, until: clock.advanced(by: .milliseconds(Int64(acceptedTokenCacheSeconds * 1000))))
+        }
+        return true
     }
 
     /// The token of an `Authorization: Bearer …` header (scheme case-insensitive), or nil.

@@ -1,5 +1,6 @@
 public import Foundation
 internal import GRDB
+public import IdentityPostgres
 public import SAMLCore
 
 /// The server's one SAML SP configuration (the "tenant"), stored in the `sso_configuration` table.
@@ -68,40 +69,71 @@ public struct SSOConfigurationSummary: Sendable, Codable, Hashable {
     public var idpSigningCertificates: [IdPCertificateSummary]
 }
 
-/// Reads and writes ``SSOConfiguration`` in the server's database.
+/// Reads and writes ``SSOConfiguration`` in the server's database (SQLite, or PostgreSQL shared by instances).
 public struct SSOConfigurationStore: Sendable {
-    private let database: SQLiteDatabase
-
-    /// One row of `sso_configuration` as read.
-    private struct Stored: Sendable {
-        var metadata: Data
-        var entityID: String
-        var baseURL: String
-        var acsURL: String
-        var keyPEM: String
-        var certPEM: String
+    private enum Storage: Sendable {
+        case sqlite(SQLiteDatabase)
+        case postgres(PostgresSSOConfigurationStore)
     }
 
-    /// Creates a store over an opened database.
+    private let storage: Storage
+
+    /// Creates a store over an opened SQLite database.
     public init(database: SQLiteDatabase) {
-        self.database = database
+        storage = .sqlite(database)
+    }
+
+    /// Creates a store over a migrated PostgreSQL database (the row of tenant ``SSOConfiguration/tenantID``).
+    public init(database: IdentityPostgresDatabase) {
+        storage = .postgres(PostgresSSOConfigurationStore(database: database))
+    }
+
+    private func read() async throws -> SSOConfigurationRecord? {
+        switch storage {
+        case .postgres(let store):
+            return try await store.load(tenantID: SSOConfiguration.tenantID)
+        case .sqlite(let database):
+            return try await database.pool.read { db -> SSOConfigurationRecord? in
+                guard let row = try Row.fetchOne(
+                    db, sql: "SELECT idp_metadata, entity_id, base_url, acs_url, sp_key_pem, sp_cert_pem, updated FROM sso_configuration WHERE id = 1")
+                else { return nil }
+                let metadata: Data = row["idp_metadata"]
+                let updated: Double = row["updated"]
+                return SSOConfigurationRecord(
+                    tenantID: SSOConfiguration.tenantID, idpMetadata: Array(metadata), entityID: row["entity_id"],
+                    baseURL: row["base_url"], acsURL: row["acs_url"], spKeyPEM: row["sp_key_pem"],
+                    spCertificatePEM: row["sp_cert_pem"], updatedAt: Date(timeIntervalSince1970: updated))
+            }
+        }
+    }
+
+    private func write(_ record: SSOConfigurationRecord) async throws {
+        switch storage {
+        case .postgres(let store):
+            try await store.save(record)
+        case .sqlite(let database):
+            try await database.pool.write { db in
+                try db.execute(
+                    sql: """
+                        INSERT OR REPLACE INTO sso_configuration
+                            (id, idp_metadata, entity_id, base_url, acs_url, sp_key_pem, sp_cert_pem, updated)
+                        VALUES (1, ?, ?, ?, ?, ?, ?, ?)
+                        """,
+                    arguments: [
+                        Data(record.idpMetadata), record.entityID, record.baseURL, record.acsURL, record.spKeyPEM,
+                        record.spCertificatePEM, record.updatedAt.timeIntervalSince1970,
+                    ])
+            }
+        }
     }
 
     /// The stored configuration, or nil when SSO is not configured.
     /// - Throws: ``SAMLError`` `invalid_key` when the stored key material does not load; database errors.
     public func load() async throws -> SSOConfiguration? {
-        let stored = try await database.pool.read { db -> Stored? in
-            guard let row = try Row.fetchOne(
-                db, sql: "SELECT idp_metadata, entity_id, base_url, acs_url, sp_key_pem, sp_cert_pem FROM sso_configuration WHERE id = 1")
-            else { return nil }
-            return Stored(
-                metadata: row["idp_metadata"], entityID: row["entity_id"], baseURL: row["base_url"],
-                acsURL: row["acs_url"], keyPEM: row["sp_key_pem"], certPEM: row["sp_cert_pem"])
-        }
-        guard let stored else { return nil }
-        let credential = try SPCredential(privateKeyPEM: stored.keyPEM, certificatePEM: stored.certPEM)
+        guard let stored = try await read() else { return nil }
+        let credential = try SPCredential(privateKeyPEM: stored.spKeyPEM, certificatePEM: stored.spCertificatePEM)
         return SSOConfiguration(
-            idpMetadataXML: Array(stored.metadata), entityID: stored.entityID, baseURL: stored.baseURL,
+            idpMetadataXML: stored.idpMetadata, entityID: stored.entityID, baseURL: stored.baseURL,
             acsURL: stored.acsURL, credential: credential)
     }
 
@@ -139,15 +171,10 @@ public struct SSOConfigurationStore: Sendable {
         let acsURL = origin + "/saml/acs"
         let keyPEM = chosen.privateKeyPEM
         let certPEM = chosen.certificate.pemRepresentation
-        try await database.pool.write { db in
-            try db.execute(
-                sql: """
-                    INSERT OR REPLACE INTO sso_configuration
-                        (id, idp_metadata, entity_id, base_url, acs_url, sp_key_pem, sp_cert_pem, updated)
-                    VALUES (1, ?, ?, ?, ?, ?, ?, ?)
-                    """,
-                arguments: [Data(idpMetadata), entityID, origin, acsURL, keyPEM, certPEM, now.timeIntervalSince1970])
-        }
+        try await write(
+            SSOConfigurationRecord(
+                tenantID: SSOConfiguration.tenantID, idpMetadata: idpMetadata, entityID: entityID, baseURL: origin,
+                acsURL: acsURL, spKeyPEM: keyPEM, spCertificatePEM: certPEM, updatedAt: now))
         return SSOConfigurationSummary(
             entityID: entityID, acsURL: acsURL, metadataURL: base + "/saml/metadata", idpEntityID: idp.entityID,
             idpSSOURL: idp.ssoService(for: .httpRedirect)?.location,

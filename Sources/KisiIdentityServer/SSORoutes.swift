@@ -4,13 +4,14 @@ internal import HTTPTypes
 internal import Logging
 internal import NIOCore
 internal import SAMLCore
+internal import IdentityPostgres
 
 /// The SAML SP endpoints: `GET /saml/metadata`, `GET /saml/login`, `POST /saml/acs`.
 ///
-/// The configuration is read from SQLite on each request, so `kisi-identity sso configure` takes effect without
+/// The configuration is read from the database on each request, so `kisi-identity sso configure` takes effect without
 /// a restart. Responses never echo the posted SAMLResponse; errors carry only SAMLError's code and message.
 struct SSORoutes: Sendable {
-    let database: SQLiteDatabase
+    let stores: ServerStores
     let now: @Sendable () -> Date
     let logger: Logger
 
@@ -32,10 +33,12 @@ struct SSORoutes: Sendable {
 
     private func loadConfiguration() async -> Result<SSOConfiguration, SAMLError>? {
         do {
-            guard let configuration = try await SSOConfigurationStore(database: database).load() else { return nil }
+            guard let configuration = try await stores.sso.load() else { return nil }
             return .success(configuration)
         } catch let error as SAMLError {
             return .failure(error)
+        } catch let error as IdentityPostgresError where error.isTransient {
+            return .failure(SAMLError(.storeUnavailable, "the SSO configuration cannot be read now", detail: "\(error)"))
         } catch {
             return .failure(SAMLError(.invalidConfiguration, "the SSO configuration is unavailable", detail: "\(error)"))
         }
@@ -49,6 +52,8 @@ struct SSORoutes: Sendable {
             return Self.error(
                 status: .serviceUnavailable, code: "sso_not_configured",
                 message: "SAML SSO is not configured; run `kisi-identity sso configure`.", html: Self.prefersHTML(request))
+        case .failure(let error)? where error.code == .storeUnavailable:
+            return unavailable(error, request)
         case .failure(let error)?:
             logger.error("SSO configuration unusable", metadata: ["saml.error": "\(error.code.rawValue)", "saml.detail": "\(error.detail ?? "")"])
             return Self.error(
@@ -77,7 +82,7 @@ struct SSORoutes: Sendable {
             let relayState = request.uri.queryParameters["RelayState"].map(String.init)
             do {
                 let start = try await configuration.serviceProvider().startLogin(
-                    relayState: relayState, pendingRequests: SQLitePendingRequestStore(database: database), now: now(),
+                    relayState: relayState, pendingRequests: stores.pendingRequests, now: now(),
                     logger: logger)
                 guard let url = start.redirectURL else {
                     throw SAMLError(.metadataNoSSOService, "the IdP declares no HTTP-Redirect endpoint")
@@ -103,10 +108,9 @@ struct SSORoutes: Sendable {
         }
         return await withConfiguration(request) { configuration in
             do {
-                let database = database
                 let consumer = try SAMLAssertionConsumer(
-                    serviceProvider: configuration.serviceProvider(), replayCache: SQLiteReplayCache(database: database),
-                    pendingRequests: SQLitePendingRequestStore(database: database))
+                    serviceProvider: configuration.serviceProvider(), replayCache: stores.replayCache,
+                    pendingRequests: stores.pendingRequests)
                 let outcome = try await consumer.consume(
                     base64Response: posted, postedRelayState: form["RelayState"], now: now(), logger: logger)
                 return Self.success(outcome.assertion, html: html)
@@ -124,6 +128,8 @@ struct SSORoutes: Sendable {
             return Self.error(status: .internalServerError, code: "internal_error", message: "The request failed.", html: html)
         }
         switch error.code {
+        case .storeUnavailable:
+            return unavailable(error, request)
         case .invalidConfiguration, .invalidKey:
             logger.error("SSO configuration unusable", metadata: ["saml.error": "\(error.code.rawValue)"])
             return Self.error(
@@ -132,6 +138,16 @@ struct SSORoutes: Sendable {
         default:
             return Self.error(status: .badRequest, code: error.code.rawValue, message: error.message, html: html)
         }
+    }
+
+    /// The database behind the SSO stores is down: 503 and a page asking to try again; nothing was accepted.
+    private func unavailable(_ error: SAMLError, _ request: Request) -> Response {
+        logger.error("SSO store unavailable", metadata: ["saml.error": "\(error.code.rawValue)", "saml.detail": "\(error.detail ?? "")"])
+        var response = Self.error(
+            status: .serviceUnavailable, code: error.code.rawValue,
+            message: "Sign-in is temporarily unavailable; try again in a moment.", html: Self.prefersHTML(request))
+        response.headers[.retryAfter] = "5"
+        return response
     }
 
     private struct LoginBody: Encodable {

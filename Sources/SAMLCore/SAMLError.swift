@@ -49,6 +49,9 @@ public struct SAMLError: Error, Sendable, Hashable, CustomStringConvertible {
         public static let replayed = Code(rawValue: "replayed")
         /// The replay cache is full of unexpired entries; the login is refused rather than weakening replay protection.
         public static let replayCacheFull = Code(rawValue: "replay_cache_full")
+        /// The replay cache or the pending-request store the host injected threw (for example its database is
+        /// down). The login is refused — never accepted unchecked — and may be retried later; hosts answer 503.
+        public static let storeUnavailable = Code(rawValue: "store_unavailable")
         /// IdP metadata is not well-formed or not SAML metadata.
         public static let metadataInvalid = Code(rawValue: "metadata_invalid")
         /// IdP metadata has no entity with the requested entity ID.

@@ -1,5 +1,6 @@
 import Foundation
 import IdentityPostgres
+import PostgresTestSupport
 import SCIMCore
 import Testing
 

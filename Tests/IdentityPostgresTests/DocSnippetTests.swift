@@ -1,4 +1,5 @@
 import IdentityPostgres
+import PostgresTestSupport
 import Logging
 import SAMLCore
 import SCIMCore

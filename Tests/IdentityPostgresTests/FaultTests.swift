@@ -1,49 +1,15 @@
 import Foundation
 import IdentityPostgres
-import Logging
+import PostgresTestSupport
 import Logging
 import SCIMCore
 import Testing
-
-/// Runs `Scripts/postgres-test-server.sh` with a private state directory, so stopping this server does not
-/// disturb the shared one other tests use.
-private struct PrivateServer {
-    static let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent().appendingPathComponent("Scripts/postgres-test-server.sh").path
-    let directory = "/tmp/kisi-postgres-fault-" + UUID().uuidString.prefix(8)
-
-    /// Runs the script without blocking a cooperative thread (its output goes to a file, not a pipe a forked
-    /// server could hold open).
-    @discardableResult
-    func run(_ command: String) async throws -> String {
-        let output = URL(fileURLWithPath: directory + "-\(command).out")
-        FileManager.default.createFile(atPath: output.path, contents: nil)
-        defer { try? FileManager.default.removeItem(at: output) }
-        let handle = try FileHandle(forWritingTo: output)
-        defer { try? handle.close() }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/bash")
-        process.arguments = [Self.script, command]
-        process.environment = ProcessInfo.processInfo.environment.merging(["KISI_POSTGRES_DIR": directory]) { $1 }
-        process.standardOutput = handle
-        process.standardInput = FileHandle.nullDevice
-        let status = try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Int32, any Error>) in
-            process.terminationHandler = { continuation.resume(returning: $0.terminationStatus) }
-            do { try process.run() } catch { continuation.resume(throwing: error) }
-        }
-        guard status == 0 else { throw ScriptFailed(command: command) }
-        return String(decoding: try Data(contentsOf: output), as: UTF8.self)
-            .trimmingCharacters(in: .whitespacesAndNewlines)
-    }
-
-    struct ScriptFailed: Error { let command: String }
-}
 
 @Suite("Fault tolerance", .enabled(if: TestPostgres.isConfigured, "set KISI_POSTGRES_URL"))
 struct FaultTests {
     @Test("stopping PostgreSQL mid-use loses no acknowledged write; the pool recovers without a restart")
     func restartMidUse() async throws {
-        let server = PrivateServer()
+        let server = PrivatePostgresServer()
         let url = try await server.run("start")
         do {
             try await exercise(url: url, server: server)
@@ -54,16 +20,16 @@ struct FaultTests {
         try await server.run("stop")
     }
 
-    private func exercise(url: String, server: PrivateServer) async throws {
+    private func exercise(url: String, server: PrivatePostgresServer) async throws {
         var logger = Logger(label: "test.fault")
         logger.logLevel = .critical
         let database = try IdentityPostgresDatabase(
-            configuration: .init(url: url, schema: "fault", maximumConnections: 4, operationTimeout: .seconds(2)),
+            configuration: .init(url: url, schema: "fault", maximumConnections: 4, operationTimeout: .seconds(3)),
             logger: logger)
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { await database.run() }
             defer { group.cancelAll() }
-            try await database.migrate()
+            try await retryingTransient { try await database.migrate() }
             let store = PostgresSCIMStore(database: database)
             let replay = PostgresReplayCache(database: database)
             let now = Date(timeIntervalSinceReferenceDate: 800_000_000)
@@ -110,8 +76,25 @@ struct FaultTests {
                 if !recovered { try await Task.sleep(for: .milliseconds(250)) }
             }
             #expect(recovered)
-            for id in acknowledged { #expect(try await store.resource(.user, id: id) != nil, "lost \(id)") }
-            #expect(try await replay.insertIfAbsent("_after", expiresAt: now + 60, now: now))
+            // One read of every stored id (retried while the pool is still reconnecting on a loaded machine).
+            let stored = try await retryingTransient {
+                Set(try await store.query(.user, SCIMQuery(count: Int.max)).resources.map(\.id))
+            }
+            let lost = acknowledged.filter { !stored.contains($0) }
+            #expect(lost.isEmpty, "acknowledged but lost: \(lost)")
+            #expect(try await retryingTransient { try await replay.insertIfAbsent("_after", expiresAt: now + 60, now: now) })
+        }
+    }
+}
+
+/// Runs `body`, retrying for up to 20 s while it fails with a transient database error (what a client does on 503).
+private func retryingTransient<Result: Sendable>(_ body: @Sendable () async throws -> Result) async throws -> Result {
+    let deadline = ContinuousClock.now + .seconds(20)
+    while true {
+        do {
+            return try await body()
+        } catch let error as IdentityPostgresError where error.isTransient && ContinuousClock.now < deadline {
+            try await Task.sleep(for: .milliseconds(250))
         }
     }
 }

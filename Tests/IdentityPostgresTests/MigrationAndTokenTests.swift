@@ -1,6 +1,8 @@
 import Foundation
 import IdentityPostgres
+import PostgresTestSupport
 import PostgresNIO
+import SAMLCore
 import SCIMCore
 import Testing
 
@@ -13,14 +15,14 @@ struct MigrationAndTokenTests {
                 for database in databases { group.addTask { try await database.migrate() } }
                 return try await group.reduce(into: [[Int]]()) { $0.append($1) }
             }
-            #expect(applied.filter { $0 == [1] }.count == 1)
+            #expect(applied.filter { $0 == [1, 2] }.count == 1)
             #expect(applied.filter(\.isEmpty).count == 3)
             #expect(try await databases[0].migrate() == [])
             let rows = try await databases[0].client.query(
                 PostgresQuery(unsafeSQL: "SELECT version FROM \"\(databases[0].schema)\".migrations"))
             var versions: [Int] = []
             for try await version in rows.decode(Int.self) { versions.append(version) }
-            #expect(versions == [1])
+            #expect(versions.sorted() == [1, 2])
         }
     }
 
@@ -57,6 +59,52 @@ struct MigrationAndTokenTests {
             #expect(all[0].revokedAt == now + 5)
             #expect(all[0] == SCIMTokenRecord(
                 id: record.id, sha256: record.sha256, hint: record.hint, label: "JumpCloud", createdAt: now, revokedAt: now + 5))
+        }
+    }
+}
+
+@Suite("Expiry and SSO configuration", .enabled(if: TestPostgres.isConfigured, "set KISI_POSTGRES_URL"))
+struct ExpiryAndConfigurationTests {
+    @Test("purgeExpired deletes exactly the expired replay entries and pending requests")
+    func purgeExpired() async throws {
+        try await TestPostgres.withDatabases { databases in
+            let replay = PostgresReplayCache(database: databases[0])
+            let pending = PostgresPendingRequestStore(database: databases[0])
+            let now = Date(timeIntervalSinceReferenceDate: 800_000_000)
+            #expect(try await replay.insertIfAbsent("old", expiresAt: now - 1, now: now - 60))
+            #expect(try await replay.insertIfAbsent("edge", expiresAt: now, now: now - 60))
+            #expect(try await replay.insertIfAbsent("live", expiresAt: now + 60, now: now - 60))
+            try await pending.save(PendingRequest(id: "_old", tenantID: "t", relayState: nil, expiresAt: now - 1), now: now - 60)
+            try await pending.save(PendingRequest(id: "_live", tenantID: "t", relayState: "/x", expiresAt: now + 60), now: now - 60)
+            #expect(try await replay.purgeExpired(now: now) == 2)
+            #expect(try await replay.purgeExpired(now: now) == 0)
+            #expect(try await pending.purgeExpired(now: now) == 1)
+            // What is left is exactly what had not expired: the live key is still a replay, the live request is
+            // still consumable once.
+            #expect(try await !replay.insertIfAbsent("live", expiresAt: now + 60, now: now))
+            #expect(try await replay.insertIfAbsent("old", expiresAt: now + 60, now: now))
+            #expect(try await pending.consume(id: "_live", now: now)?.relayState == "/x")
+            #expect(try await pending.consume(id: "_old", now: now - 120) == nil)
+        }
+    }
+
+    @Test("an SSO configuration saved through one instance is loaded by another, byte for byte")
+    func ssoConfigurationRoundTrip() async throws {
+        try await TestPostgres.withDatabases(instances: 2) { databases in
+            let one = PostgresSSOConfigurationStore(database: databases[0])
+            let two = PostgresSSOConfigurationStore(database: databases[1])
+            #expect(try await two.load(tenantID: "default") == nil)
+            var record = SSOConfigurationRecord(
+                tenantID: "default", idpMetadata: Array("<md:EntityDescriptor/>\u{0}\u{FF}".utf8) + [0xFE, 0x00],
+                entityID: "https://kisi.example/saml/metadata", baseURL: "https://kisi.example",
+                acsURL: "https://kisi.example/saml/acs", spKeyPEM: "-----BEGIN PRIVATE KEY-----",
+                spCertificatePEM: "-----BEGIN CERTIFICATE-----", updatedAt: Date(timeIntervalSinceReferenceDate: 800_000_000))
+            try await one.save(record)
+            #expect(try await two.load(tenantID: "default") == record)
+            record.entityID = "https://other.example/saml/metadata"
+            try await two.save(record)
+            #expect(try await one.load(tenantID: "default")?.entityID == record.entityID)
+            #expect(try await one.load(tenantID: "other") == nil)
         }
     }
 }

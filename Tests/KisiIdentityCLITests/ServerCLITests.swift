@@ -18,9 +18,10 @@ import FoundationNetworking
         let process = Process()
         let port: Int
 
-        init(db: String) throws {
+        /// Starts `serve` on `db` (a SQLite path or a PostgreSQL URL) with `extra` arguments.
+        init(db: String, _ extra: [String] = []) throws {
             process.executableURL = CLIRunner.productsDirectory.appendingPathComponent("kisi-identity")
-            process.arguments = ["serve", "--host", "127.0.0.1", "--port", "0", "--db", db, "--log-level", "error"]
+            process.arguments = ["serve", "--host", "127.0.0.1", "--port", "0", "--db", db, "--log-level", "error"] + extra
             let out = Pipe()
             process.standardOutput = out
             process.standardError = FileHandle.nullDevice

@@ -85,7 +85,7 @@ import Testing
             let response = try await client.execute(
                 uri: "/scim/v2/Users", method: .post, headers: Self.headers(token), body: huge)
             #expect(response.status == .contentTooLarge)
-            #expect(try await server.store.count(.user) == 0)
+            #expect(try await SQLiteSCIMStore(database: try temp.open()).count(.user) == 0)
         }
     }
 

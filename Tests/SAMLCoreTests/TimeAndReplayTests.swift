@@ -128,3 +128,57 @@ import Testing
         #expect(throws: SAMLError(.invalidKey, "")) { _ = try SPPrivateKey(pem: try Fixtures.text("keys/sp.crt")) }
     }
 }
+
+/// A host's replay cache or pending-request store that throws (its database is down): the login is refused with
+/// `store_unavailable` — never accepted without the replay check — and the failure is distinguishable from a full
+/// cache or a misconfiguration, so a host can answer 503.
+@Suite struct UnavailableStoreTests {
+    struct Down: Error {}
+    struct DownReplayCache: SAMLReplayCache {
+        func insertIfAbsent(_ key: String, expiresAt: Date, now: Date) async throws -> Bool { throw Down() }
+    }
+    struct DownPendingStore: PendingRequestStore {
+        func save(_ request: PendingRequest, now: Date) async throws { throw Down() }
+        func consume(id: String, now: Date) async throws -> PendingRequest? { throw Down() }
+    }
+
+    @Test func replayCacheFailureRefusesTheLogin() async throws {
+        let validator = try Fixtures.validator(replayCache: DownReplayCache())
+        #expect(try await Fixtures.code(try Fixtures.response("assertion-signed"), validator: validator) == "store_unavailable")
+    }
+
+    @Test func pendingStoreFailureRefusesStartAndConsume() async throws {
+        let idp = try IdPMetadata.parse(Array(try Fixtures.text("idp-metadata.xml").utf8))
+        var policy = SSOPolicy()
+        policy.signAuthnRequests = false
+        let provider = ServiceProvider(
+            tenantID: "t", entityID: Fixtures.spEntityID, acsURL: Fixtures.acsURL, idp: idp, policy: policy)
+        await #expect(throws: SAMLError(.storeUnavailable, "")) {
+            _ = try await provider.startLogin(
+                binding: .httpRedirect, relayState: nil, pendingRequests: DownPendingStore(), now: Fixtures.now)
+        }
+        let consumer = try SAMLAssertionConsumer(
+            serviceProvider: provider, replayCache: InMemoryReplayCache(), pendingRequests: DownPendingStore())
+        await #expect(throws: SAMLError(.storeUnavailable, "")) {
+            _ = try await consumer.consume(
+                base64Response: try Fixtures.text("responses/sp-initiated.b64"), postedRelayState: nil, now: Fixtures.now)
+        }
+    }
+}
+
+@Suite struct ReplayKeyTests {
+    /// Keys are fixed-size hex whatever the IDs hold (stores that stop at NUL once made every login after the
+    /// first a "replay"), and differ per SP and per assertion.
+    @Test func keysAreHexAndDistinct() {
+        let a = SAMLReplayKey.make(spEntityID: "https://kisi.example/saml/metadata", assertionID: "_a1")
+        let b = SAMLReplayKey.make(spEntityID: "https://kisi.example/saml/metadata", assertionID: "_a2")
+        let c = SAMLReplayKey.make(spEntityID: "https://kisi.example/saml/metadata\u{0}_a", assertionID: "1")
+        let d = SAMLReplayKey.make(spEntityID: "https://other.example/saml/metadata", assertionID: "_a1")
+        #expect(Set([a, b, c, d]).count == 4)
+        for key in [a, b, c, d] {
+            #expect(key.utf8.count == 64)
+            #expect(key.utf8.allSatisfy { (0x30...0x39).contains($0) || (0x61...0x66).contains($0) })
+        }
+        #expect(a == SAMLReplayKey.make(spEntityID: "https://kisi.example/saml/metadata", assertionID: "_a1"))
+    }
+}

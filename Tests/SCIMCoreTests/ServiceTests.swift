@@ -115,7 +115,7 @@ import Testing
             func delete(_ type: SCIMResourceType, id: String, expectedVersions: [String]?) async throws { throw Broken() }
         }
         struct AllowAll: SCIMAuthenticator {
-            func authenticate(_ request: SCIMRequest) async -> Bool { true }
+            func authenticate(_ request: SCIMRequest) async throws -> Bool { true }
         }
         let service = SCIMService(
             configuration: SCIMServiceConfiguration(baseURL: Harness.baseURL), store: BrokenStore(),
@@ -125,6 +125,55 @@ import Testing
         #expect(response.status == 500)
         #expect(response.json?["detail"] == .string("The request could not be completed."))
         #expect(!response.text.contains("Broken"))
+    }
+
+    /// A store or authenticator that says its database is down for now: 503 `unavailable` with Retry-After, not
+    /// 500 and not 401 (a valid token must not look revoked because the token table is unreachable).
+    @Test(arguments: [true, false])
+    func temporaryFailureIs503(inAuthenticator: Bool) async throws {
+        struct Down: SCIMTemporaryFailure { var isTemporary: Bool { true } }
+        struct DownStore: SCIMStore {
+            func create(_ resource: SCIMResource) async throws -> SCIMResource { throw Down() }
+            func resource(_ type: SCIMResourceType, id: String) async throws -> SCIMResource? { throw Down() }
+            func query(_ type: SCIMResourceType, _ query: SCIMQuery) async throws -> SCIMQueryResult { throw Down() }
+            func update(
+                _ type: SCIMResourceType, id: String, expectedVersions: [String]?,
+                _ transform: @Sendable (SCIMResource) throws -> SCIMResource
+            ) async throws -> SCIMResource { throw Down() }
+            func delete(_ type: SCIMResourceType, id: String, expectedVersions: [String]?) async throws { throw Down() }
+        }
+        struct Authenticator: SCIMAuthenticator {
+            let down: Bool
+            func authenticate(_ request: SCIMRequest) async throws -> Bool {
+                if down { throw Down() }
+                return true
+            }
+        }
+        let service = SCIMService(
+            configuration: SCIMServiceConfiguration(baseURL: Harness.baseURL),
+            store: inAuthenticator ? InMemorySCIMStore() : DownStore(),
+            authenticator: Authenticator(down: inAuthenticator), now: { Date(timeIntervalSince1970: 0) },
+            logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() }))
+        for request in [
+            SCIMRequest(method: "GET", path: "/Users"),
+            SCIMRequest(method: "POST", path: "/Users", headers: ["Content-Type": "application/scim+json"], body: Data(#"{"userName":"a"}"#.utf8)),
+        ] {
+            let response = await service.handle(request)
+            #expect(response.status == 503)
+            #expect(response.headers["Retry-After"] == "5")
+            #expect(response.headers["WWW-Authenticate"] == nil)
+            #expect(response.json?["status"] == .string("503"))
+        }
+        // An error that is not temporary stays a 500.
+        struct Permanent: SCIMTemporaryFailure { var isTemporary: Bool { false } }
+        struct PermanentAuthenticator: SCIMAuthenticator {
+            func authenticate(_ request: SCIMRequest) async throws -> Bool { throw Permanent() }
+        }
+        let permanent = SCIMService(
+            configuration: SCIMServiceConfiguration(baseURL: Harness.baseURL), store: InMemorySCIMStore(),
+            authenticator: PermanentAuthenticator(), now: { Date(timeIntervalSince1970: 0) },
+            logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() }))
+        #expect(await permanent.handle(SCIMRequest(method: "GET", path: "/Users")).status == 500)
     }
 }
 

@@ -25,6 +25,28 @@ struct ReplayCacheConformanceTests {
         }
     }
 
+    @Test("keys as SAMLCore builds them are kept apart, whatever the assertion ID holds", arguments: StoreKind.available)
+    func realKeys(kind: StoreKind) async throws {
+        try await kind.withStores { stores in
+            let cache = stores[0].replay
+            let pairs = [
+                ("https://kisi.example/saml/metadata", "_a1"), ("https://kisi.example/saml/metadata", "_a2"),
+                ("https://other.example/saml/metadata", "_a1"), ("https://kisi.example/saml/metadata", "_é✓\u{0}x"),
+                ("https://kisi.example/saml/metadata", String(repeating: "x", count: 4096)),
+            ]
+            let keys = pairs.map { SAMLReplayKey.make(spEntityID: $0.0, assertionID: $0.1) }
+            #expect(Set(keys).count == pairs.count)
+            for key in keys {
+                let first = try await cache.insertIfAbsent(key, expiresAt: now + 300, now: now)
+                #expect(first, "\(key)")
+            }
+            for key in keys {
+                let again = try await cache.insertIfAbsent(key, expiresAt: now + 300, now: now + 1)
+                #expect(!again, "\(key)")
+            }
+        }
+    }
+
     @Test("a replay accepted by one instance is rejected by another, even racing", arguments: StoreKind.available)
     func sharedAcrossInstances(kind: StoreKind) async throws {
         try await kind.withStores(instances: 2) { instances in

@@ -1,12 +1,16 @@
+import Foundation
 import IdentityPostgres
+import PostgresTestSupport
+import KisiIdentityServer
 import SAMLCore
 import SCIMCore
 import Testing
 
-/// Every store implementation the conformance suites run against. To add one (the SQLite store), add a case
-/// here and a branch in ``withStores(instances:_:)``.
+/// Every store implementation the conformance suites run against. To add one, add a case here and a branch in
+/// ``withStores(instances:_:)``.
 enum StoreKind: String, CaseIterable, CustomTestStringConvertible, Sendable {
     case inMemory
+    case sqlite
     case postgres
 
     /// The kinds available in this run: PostgreSQL only when `KISI_POSTGRES_URL` is set.
@@ -32,6 +36,19 @@ enum StoreKind: String, CaseIterable, CustomTestStringConvertible, Sendable {
         case .inMemory:
             let stores = Stores(scim: InMemorySCIMStore(), replay: InMemoryReplayCache(), pending: InMemoryPendingRequestStore())
             return try await body(Array(repeating: stores, count: instances))
+        case .sqlite:
+            // Separate pools on one file, as separate processes on one host would open it.
+            let directory = FileManager.default.temporaryDirectory.appendingPathComponent("kisi-conformance-\(UUID().uuidString)")
+            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+            defer { try? FileManager.default.removeItem(at: directory) }
+            let path = directory.appendingPathComponent("stores.sqlite").path
+            let databases = try (0..<instances).map { _ in try SQLiteDatabase(path: path) }
+            return try await body(
+                databases.map {
+                    Stores(
+                        scim: SQLiteSCIMStore(database: $0), replay: SQLiteReplayCache(database: $0),
+                        pending: SQLitePendingRequestStore(database: $0))
+                })
         case .postgres:
             return try await TestPostgres.withDatabases(instances: instances) { databases in
                 try await body(

@@ -11,7 +11,7 @@ import Synchronization
 
 /// Accepts every request: the harness fuzzes what happens after authentication too.
 struct AcceptAll: SCIMAuthenticator {
-    func authenticate(_ request: SCIMRequest) async -> Bool { true }
+    func authenticate(_ request: SCIMRequest) async throws -> Bool { true }
 }
 
 enum Setup {

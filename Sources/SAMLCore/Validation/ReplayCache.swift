@@ -3,6 +3,7 @@ public import FoundationEssentials
 #else
 public import Foundation
 #endif
+internal import Crypto
 
 /// Remembers consumed assertions so each is accepted once.
 ///
@@ -11,7 +12,24 @@ public import Foundation
 public protocol SAMLReplayCache: Sendable {
     /// Records `key` until `expiresAt`. Returns `false` if `key` is already recorded and not yet expired
     /// (a replay). Implementations must make check-and-insert atomic.
+    ///
+    /// The validator's keys are ``SAMLReplayKey/make(spEntityID:assertionID:)``: 64 lower-case hex digits, so
+    /// any text column or cache key space can hold them whatever the assertion ID contains.
     func insertIfAbsent(_ key: String, expiresAt: Date, now: Date) async throws -> Bool
+}
+
+/// The replay-cache key of an accepted assertion.
+public enum SAMLReplayKey {
+    /// The lower-case hex SHA-256 of the SP entity ID, a NUL, and the assertion ID.
+    ///
+    /// Per SP, so two tenants sharing a cache do not collide; hashed, so the key has a fixed size (the assertion
+    /// ID is chosen by whoever posts the response) and no character a store could mishandle (SQLite's text
+    /// functions and PostgreSQL's text type stop at or refuse NUL).
+    public static func make(spEntityID: String, assertionID: String) -> String {
+        let digits = Array("0123456789abcdef".utf8)
+        let digest = SHA256.hash(data: Array((spEntityID + "\u{0}" + assertionID).utf8))
+        return String(decoding: digest.flatMap { [digits[Int($0 >> 4)], digits[Int($0 & 15)]] }, as: UTF8.self)
+    }
 }
 
 /// A bounded in-memory replay cache.

@@ -75,7 +75,7 @@ public struct SAMLResponseValidator: Sendable {
         } catch {
             try fail(error, logger)
         }
-        let key = configuration.spEntityID + "\u{0}" + assertion.assertionID
+        let key = SAMLReplayKey.make(spEntityID: configuration.spEntityID, assertionID: assertion.assertionID)
         let fresh: Bool
         do {
             fresh = try await replayCache.insertIfAbsent(
@@ -83,7 +83,7 @@ public struct SAMLResponseValidator: Sendable {
         } catch let error as SAMLError {
             try fail(error, logger)
         } catch {
-            try fail(SAMLError(.replayCacheFull, "the replay cache is unavailable", detail: "\(error)"), logger)
+            try fail(SAMLError(.storeUnavailable, "the replay cache is unavailable", detail: "\(error)"), logger)
         }
         guard fresh else {
             try fail(SAMLError(.replayed, "this assertion was already used"), logger)

@@ -179,7 +179,7 @@ public struct ServiceProvider: Sendable {
         } catch let error as SAMLError {
             throw error
         } catch {
-            throw SAMLError(.invalidConfiguration, "the pending-request store is unavailable", detail: "\(error)")
+            throw SAMLError(.storeUnavailable, "the pending-request store is unavailable", detail: "\(error)")
         }
         logger?.info(
             "SAML AuthnRequest started",
@@ -275,7 +275,7 @@ public struct SAMLAssertionConsumer: Sendable {
         let pending: PendingRequest?
         do { pending = try await pendingRequests.consume(id: inResponseTo, now: now) } catch {
             throw Self.rejected(
-                SAMLError(.invalidConfiguration, "the pending-request store is unavailable", detail: "\(error)"), logger)
+                SAMLError(.storeUnavailable, "the pending-request store is unavailable", detail: "\(error)"), logger)
         }
         guard let pending, pending.tenantID == serviceProvider.tenantID else {
             throw Self.rejected(

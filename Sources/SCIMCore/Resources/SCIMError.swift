@@ -70,11 +70,15 @@ public struct SCIMError: Error, Sendable, Hashable, CustomStringConvertible {
         public static let notImplemented = Code("not_implemented", 501, false)
         /// 500: the store or another dependency failed.
         public static let internalError = Code("internal_error", 500, false)
+        /// 503: the store or authenticator is temporarily unavailable (it threw a ``SCIMTemporaryFailure``);
+        /// the response carries `Retry-After`, and the same request may be retried unchanged.
+        public static let unavailable = Code("unavailable", 503, false)
 
         static let all: [Code] = [
             .invalidFilter, .tooMany, .uniqueness, .mutability, .invalidSyntax, .invalidPath, .noTarget,
             .invalidValue, .invalidVersion, .sensitive, .unauthorized, .notFound, .methodNotAllowed,
             .preconditionFailed, .payloadTooLarge, .unsupportedMediaType, .notImplemented, .internalError,
+            .unavailable,
         ]
     }
 

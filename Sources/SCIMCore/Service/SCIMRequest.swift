@@ -120,6 +120,7 @@ public struct SCIMResponse: Sendable, Hashable {
     public static func error(_ error: SCIMError, realm: String = "SCIM") -> SCIMResponse {
         var headers: [String: String] = [:]
         if error.code == .unauthorized { headers["WWW-Authenticate"] = "Bearer realm=\"\(realm)\"" }
+        if error.code == .unavailable { headers["Retry-After"] = "5" }
         return json(error.status, error.document, headers: headers)
     }
 }

@@ -59,6 +59,10 @@ public struct SCIMService: Sendable {
                     metadata: ["method": "\(request.method)", "path": "\(request.path)", "error": "\(error)"])
             }
             return .error(error, realm: configuration.realm)
+        } catch let error as any SCIMTemporaryFailure where error.isTemporary {
+            logger.error("SCIM store unavailable", metadata: ["path": "\(request.path)", "error": "\(error)"])
+            return .error(
+                SCIMError(.unavailable, "The service is temporarily unavailable; retry later."), realm: configuration.realm)
         } catch {
             logger.error("SCIM store failed", metadata: ["path": "\(request.path)", "error": "\(error)"])
             return .error(SCIMError(.internalError, "The request could not be completed."), realm: configuration.realm)
@@ -104,7 +108,7 @@ public struct SCIMService: Sendable {
         default: break
         }
         if !isDiscovery || configuration.discoveryRequiresAuthentication {
-            guard await authenticator.authenticate(request) else {
+            guard try await authenticator.authenticate(request) else {
                 throw SCIMError(.unauthorized, "A valid bearer token is required.")
             }
         }

@@ -8,7 +8,11 @@ internal import Crypto
 /// Decides whether a request may use the SCIM API. Injected into ``SCIMService``.
 public protocol SCIMAuthenticator: Sendable {
     /// Whether the request carries valid credentials. Implementations must not log the credentials.
-    func authenticate(_ request: SCIMRequest) async -> Bool
+    ///
+    /// Throw (rather than return `false`) when the credentials cannot be checked, for example because the token
+    /// table is unreachable: ``SCIMService`` then answers 503 for an error that is a temporary
+    /// ``SCIMTemporaryFailure`` and 500 otherwise, instead of telling a valid client its token is wrong.
+    func authenticate(_ request: SCIMRequest) async throws -> Bool
 }
 
 /// What the host keeps about a bearer token: its SHA-256 hash, never the token itself.
@@ -182,10 +186,10 @@ public struct SCIMBearerTokenAuthenticator: SCIMAuthenticator {
     }
 
     /// Whether the bearer token matches an active record. Missing or malformed headers fail.
-    public func authenticate(_ request: SCIMRequest) async -> Bool {
+    /// - Throws: What the record source throws (the records could not be read).
+    public func authenticate(_ request: SCIMRequest) async throws -> Bool {
         guard let token = Self.bearerToken(request) else { return false }
-        guard let records = try? await source.activeTokenRecords() else { return false }
-        return SCIMToken.verify(token, against: records)
+        return SCIMToken.verify(token, against: try await source.activeTokenRecords())
     }
 
     /// The token of an `Authorization: Bearer …` header (scheme case-insensitive).

@@ -129,3 +129,14 @@ public enum SCIMSorting {
         }
     }
 }
+
+/// An error a ``SCIMStore`` or ``SCIMAuthenticator`` throws when its backing service (a database, a network
+/// dependency) may be failing only for now.
+///
+/// ``SCIMService`` answers such a failure with 503 `unavailable` and `Retry-After: 5` when ``isTemporary`` is
+/// true, so a provisioning client (JumpCloud retries on 5xx) repeats the request later instead of treating it as
+/// a permanent refusal. Any other error a store throws becomes 500 `internal_error`.
+public protocol SCIMTemporaryFailure: Error {
+    /// Whether retrying the same request later may succeed (the database is down, a pool timed out).
+    var isTemporary: Bool { get }
+}

@@ -1,21 +1,20 @@
-import Foundation
-import IdentityPostgres
+public import Foundation
+public import IdentityPostgres
 import Logging
 import PostgresNIO
 
-/// (Kept identical to the copy in the other PostgreSQL test target.)
 /// A PostgreSQL database for tests, from `KISI_POSTGRES_URL` (start one with `Scripts/postgres-test-server.sh start`).
 /// Every use gets a fresh schema, dropped afterwards, so tests run in parallel without seeing each other.
-enum TestPostgres {
+public enum TestPostgres {
     /// The server's URL, or nil when the PostgreSQL tests are to be skipped.
-    static let url: String? = ProcessInfo.processInfo.environment["KISI_POSTGRES_URL"].flatMap { $0.isEmpty ? nil : $0 }
+    public static let url: String? = ProcessInfo.processInfo.environment["KISI_POSTGRES_URL"].flatMap { $0.isEmpty ? nil : $0 }
 
     /// Whether a server is configured.
-    static var isConfigured: Bool { url != nil }
+    public static var isConfigured: Bool { url != nil }
 
     /// Runs `body` with `instances` independent pools (as separate service instances would have) on one fresh,
     /// migrated schema.
-    static func withDatabases<Result: Sendable>(
+    public static func withDatabases<Result: Sendable>(
         instances: Int = 1, migrate: Bool = true, operationTimeout: Duration = .seconds(10),
         _ body: @Sendable ([IdentityPostgresDatabase]) async throws -> Result
     ) async throws -> Result {
@@ -45,4 +44,4 @@ enum TestPostgres {
 }
 
 /// Thrown when a PostgreSQL test runs without `KISI_POSTGRES_URL` (they are skipped then).
-struct TestPostgresMissing: Error {}
+public struct TestPostgresMissing: Error {}
