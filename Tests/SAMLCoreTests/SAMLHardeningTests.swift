@@ -176,3 +176,36 @@ import Glibc
         #expect(!captured.contains("Entity: line"), "\(captured)")
     }
 }
+
+/// Regression from FuzzSAMLResponse (2026-11-29): a Reference listing exclusive c14n before the
+/// enveloped-signature transform made libxmlsec1 1.2.37 leak 24 bytes per response (its c14n output buffer is not
+/// freed when pushing into the XML-typed enveloped transform fails) — a slow memory leak any poster could drive.
+/// Such orders are refused before libxmlsec1 runs (the fixtures, all enveloped-then-c14n, still verify).
+@Suite struct ReferenceTransformOrderTests {
+    static let enveloped = #"<ds:Transform Algorithm="http://www.w3.org/2000/09/xmldsig#enveloped-signature"/>"#
+    static let c14n = #"<ds:Transform Algorithm="http://www.w3.org/2001/10/xml-exc-c14n#"/>"#
+
+    /// The signed fixture with its Reference's transforms replaced (the signature then no longer matches, but the
+    /// order check comes first).
+    static func withTransforms(_ transforms: String) throws -> String {
+        let xml = try Fixtures.response("assertion-signed")
+        let start = try #require(xml.range(of: "<ds:Transforms>"))
+        let end = try #require(xml.range(of: "</ds:Transforms>"))
+        return String(xml[..<start.upperBound]) + transforms + String(xml[end.lowerBound...])
+    }
+
+    @Test(arguments: [
+        ("c14n, enveloped", c14n + enveloped), ("c14n twice", c14n + c14n),
+        ("enveloped, c14n, enveloped", enveloped + c14n + enveloped), ("enveloped twice", enveloped + enveloped),
+    ])
+    func disallowedOrdersAreRefusedBeforeXMLSec(name: String, transforms: String) async throws {
+        let xml = try Self.withTransforms(transforms)
+        let outcome = try await Fixtures.outcome(xml, validator: try Fixtures.validator(), expectedRequestID: nil, now: Fixtures.now)
+        guard case .failure(let error) = outcome else {
+            Issue.record("\(name) was accepted")
+            return
+        }
+        #expect(error.code == .signatureInvalid)
+        #expect(error.message.contains("enveloped-signature then exclusive c14n"), "\(name): \(error.message)")
+    }
+}

@@ -46,6 +46,10 @@ public struct AlgorithmPolicy: Sendable, Hashable {
 
     /// Reference transforms accepted.
     static let referenceTransforms: Set<String> = [URI.enveloped, URI.excC14N]
+    /// The orders in which a Reference may list them (SAML core §5.4.4).
+    static let referenceTransformSequences: Set<[String]> = [
+        [], [URI.enveloped], [URI.excC14N], [URI.enveloped, URI.excC14N],
+    ]
     /// Canonicalisation methods accepted for SignedInfo.
     static let canonicalizationMethods: Set<String> = [URI.excC14N]
     /// Block ciphers accepted for `EncryptedData`.

@@ -74,11 +74,21 @@ struct SignatureVerifier {
         }
         for child in reference.children {
             if child.is(ds, "Transforms") {
+                var sequence: [String] = []
                 for transform in child.children {
                     let algorithm = transform.attribute("Algorithm") ?? ""
                     guard transform.is(ds, "Transform"), AlgorithmPolicy.referenceTransforms.contains(algorithm) else {
                         throw SAMLError(.unsupportedAlgorithm, "reference transform \(algorithm) is not allowed")
                     }
+                    sequence.append(algorithm)
+                }
+                // SAML core §5.4.4: the enveloped-signature transform, then exclusive c14n — each at most once, in
+                // that order. Other orders never verify, and c14n before enveloped-signature makes libxmlsec1
+                // (1.2.37) leak its output buffer on the way to failing; refuse them before xmlsec runs.
+                guard AlgorithmPolicy.referenceTransformSequences.contains(sequence) else {
+                    throw SAMLError(
+                        .signatureInvalid,
+                        "the Reference's transforms must be enveloped-signature then exclusive c14n, each at most once")
                 }
             } else if child.is(ds, "DigestMethod") {
                 let digest = child.attribute("Algorithm") ?? ""
