@@ -102,7 +102,16 @@ struct ScaleOutTests {
     func outageAndRecovery() async throws {
         let database = PrivatePostgresServer()
         let url = try await database.run("start")
-        defer { Task { try? await database.run("stop") } }
+        do {
+            try await outage(url: url, database: database)
+        } catch {
+            _ = try? await database.run("stop")
+            throw error
+        }
+        try await database.run("stop")
+    }
+
+    private func outage(url: String, database: PrivatePostgresServer) async throws {
         let setup = try ScaleOut.Setup(url: url)
         let (a, b) = (try setup.serve(), try setup.serve())
         defer { _ = a.signal(SIGTERM); _ = b.signal(SIGTERM) }

@@ -118,6 +118,19 @@ import FoundationNetworking
         }
     }
 
+    /// A PostgreSQL URL that cannot be used is a clear `database_unavailable` failure (exit 1), after at most the
+    /// operation timeout when nothing answers; a bad schema name is a usage error (exit 64).
+    @Test func unusablePostgresIsAClearFailure() throws {
+        let unreachable = try CLIRunner.run(["scim", "token", "create", "--database", "postgres://kisi@127.0.0.1:9/none"])
+        #expect(unreachable.exitCode == 1)
+        #expect(unreachable.stdout.contains(#"{"error":{"code":"database_unavailable""#))
+        let malformed = try CLIRunner.run(["serve", "--port", "0", "--database", "postgres://127.0.0.1/none"])
+        #expect(malformed.exitCode == 1)
+        #expect(malformed.stdout.contains(#"{"error":{"code":"database_unavailable""#))
+        let schema = try CLIRunner.run(["scim", "token", "list", "--database", "postgres://kisi@127.0.0.1/x", "--database-schema", "a-b"])
+        #expect(schema.exitCode == 64)
+    }
+
     /// SIGTERM stops the server gracefully (exit 0) and the data is kept.
     @Test func sigtermShutsDownGracefully() async throws {
         let (directory, db) = try Self.temporaryDatabase()
