@@ -131,7 +131,7 @@ public struct SQLiteTokenStore: SCIMTokenRecordSource, SCIMAuthenticator {
 }
 
 /// Token hashes that matched an active record recently, with the instant they stop being trusted.
-private final class AcceptedTokens: Sendable {
+final class AcceptedTokens: Sendable {
     private let entries = Mutex<[String: ContinuousClock.Instant]>([:])
 
     func contains(_ hash: String, at instant: ContinuousClock.Instant) -> Bool {

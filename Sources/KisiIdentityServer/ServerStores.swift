@@ -66,6 +66,30 @@ struct PostgresTokenAdministration: SCIMTokenAdministration {
     }
 }
 
+/// Trusts a bearer token its inner authenticator accepted for `seconds` (by the SHA-256 of the Authorization
+/// header), so a busy instance reads the token table about once a second per token instead of on every request;
+/// a revocation takes effect everywhere within `seconds`, as with ``SQLiteTokenStore``.
+struct RecentlyAcceptedTokens: SCIMAuthenticator {
+    let inner: any SCIMAuthenticator
+    let seconds: Double
+    private let accepted = AcceptedTokens()
+
+    init(inner: any SCIMAuthenticator, seconds: Double) {
+        self.inner = inner
+        self.seconds = seconds
+    }
+
+    func authenticate(_ request: SCIMRequest) async throws -> Bool {
+        guard let header = request.header("Authorization") else { return false }
+        let hash = SCIMToken.hash(header)
+        let clock = ContinuousClock.now
+        if accepted.contains(hash, at: clock) { return true }
+        guard try await inner.authenticate(request) else { return false }
+        accepted.insert(hash, until: clock.advanced(by: .milliseconds(Int64(seconds * 1000))))
+        return true
+    }
+}
+
 /// Every store the reference server uses, on one database: SCIM resources, bearer tokens, the SSO
 /// configuration, the SAML replay cache and pending AuthnRequests.
 ///
@@ -112,7 +136,7 @@ public struct ServerStores: Sendable {
         let tokens = PostgresSCIMTokenStore(database: database)
         let scim = PostgresSCIMStore(database: database)
         self.scim = scim
-        authenticator = SCIMBearerTokenAuthenticator(source: tokens)
+        authenticator = RecentlyAcceptedTokens(inner: SCIMBearerTokenAuthenticator(source: tokens), seconds: 1)
         self.tokens = PostgresTokenAdministration(store: tokens, now: now)
         sso = SSOConfigurationStore(database: database)
         replayCache = PostgresReplayCache(database: database)

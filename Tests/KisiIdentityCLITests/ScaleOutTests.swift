@@ -56,6 +56,22 @@ struct ScaleOutTests {
         let final = try await ScaleOut.send(b.port, "GET", "/scim/v2/Groups/\(groupID)", token: setup.token)
         let present = Set(((final.json?["members"] as? [[String: Any]]) ?? []).compactMap { $0["value"] as? String })
         #expect(present == Set(members))
+
+        // A token created and then revoked through the CLI: accepted by both instances, then refused by both
+        // (within the instances' one-second trust of an accepted token).
+        let created2 = try CLIRunner.run(["scim", "token", "create", "--database", setup.url, "--database-schema", setup.schema])
+        let second = try #require(created2.stdout.split(separator: "\n").last.map(String.init))
+        let record = try #require(
+            try JSONSerialization.jsonObject(with: Data(created2.stdout.split(separator: "\n")[0].utf8)) as? [String: Any])
+        for port in [a.port, b.port] { #expect(try await ScaleOut.send(port, "GET", "/scim/v2/Users?count=1", token: second).status == 200) }
+        let revoke = try CLIRunner.run([
+            "scim", "token", "revoke", try #require(record["id"] as? String), "--database", setup.url,
+            "--database-schema", setup.schema,
+        ])
+        #expect(revoke.exitCode == 0)
+        try await Task.sleep(for: .milliseconds(1_500))
+        for port in [a.port, b.port] { #expect(try await ScaleOut.send(port, "GET", "/scim/v2/Users?count=1", token: second).status == 401) }
+        #expect(try await ScaleOut.send(a.port, "GET", "/scim/v2/Users?count=1", token: setup.token).status == 200)
     }
 
     @Test("an assertion accepted by one instance is `replayed` at the other")
