@@ -109,6 +109,16 @@ public final class IdentityPostgresDatabase: Sendable {
         await client.run()
     }
 
+    /// Whether the database answers `SELECT 1` within the operation timeout (for health checks).
+    public func ping() async -> Bool {
+        (try? await perform("ping") { [client, logger] in
+            let rows = try await client.query("SELECT 1", logger: logger)
+            var answered = false
+            for try await _ in rows.decode(Int.self) { answered = true }
+            return answered
+        }) ?? false
+    }
+
     /// A table name qualified with the schema.
     func table(_ name: String) -> String { "\"\(schema)\".\(name)" }
 

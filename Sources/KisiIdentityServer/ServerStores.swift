@@ -142,7 +142,7 @@ public struct ServerStores: Sendable {
         replayCache = PostgresReplayCache(database: database)
         pendingRequests = PostgresPendingRequestStore(database: database)
         postgres = database
-        healthCheck = { (try? await scim.count(.user)) != nil }
+        healthCheck = { await database.ping() }
     }
 
     /// Opens the stores `database` names. SQLite files are created and migrated here; a PostgreSQL pool is
