@@ -137,7 +137,7 @@ struct ScaleOutTests {
             var statuses: [Int: Int] = [:]
             var sawOutage = false
             var afterOutage = 0
-            let deadline = ContinuousClock.now + .seconds(40)
+            let deadline = ContinuousClock.now + .seconds(90)
             var index = 0
             while ContinuousClock.now < deadline, afterOutage < 20 {
                 index += 1
