@@ -5,6 +5,7 @@ import Foundation
 #endif
 public import Logging
 public import PostgresNIO
+import Synchronization
 
 /// Where and how to connect: a `Sendable` value with secure, bounded defaults.
 public struct IdentityPostgresConfiguration: Sendable {
@@ -152,24 +153,37 @@ public final class IdentityPostgresDatabase: Sendable {
         }
     }
 
+    /// Runs `body` for at most the operation timeout. The timeout holds even when `body` ignores cancellation
+    /// (a connection lease stuck in the pool): the caller gets ``IdentityPostgresError/Code/timedOut`` at the
+    /// deadline and `body` is cancelled and left to finish on its own — a task group would instead wait for it.
     private func withTimeout<Result: Sendable>(
         _ operation: String, _ body: @escaping @Sendable () async throws -> Result
     ) async throws -> Result {
         let timeout = self.timeout
-        return try await withThrowingTaskGroup(of: Result?.self) { group in
-            group.addTask { try await body() }
-            group.addTask {
-                try? await Task.sleep(for: timeout)
-                return nil
+        let logger = self.logger
+        let race = TimeoutRace<Result>()
+        return try await withTaskCancellationHandler {
+            try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Result, any Error>) in
+                race.install(continuation)
+                race.add(
+                    Task {
+                        do { race.finish(.success(try await body())) } catch { race.finish(.failure(error)) }
+                    })
+                race.add(
+                    Task {
+                        guard (try? await Task.sleep(for: timeout)) != nil else { return }
+                        if race.finish(
+                            .failure(
+                                IdentityPostgresError(
+                                    .timedOut, "The database did not answer in time; try again later.",
+                                    detail: operation)))
+                        {
+                            logger.error("database operation timed out", metadata: ["operation": "\(operation)"])
+                        }
+                    })
             }
-            defer { group.cancelAll() }
-            guard let first = try await group.next() else { throw CancellationError() }
-            guard let result = first else {
-                logger.error("database operation timed out", metadata: ["operation": "\(operation)"])
-                throw IdentityPostgresError(
-                    .timedOut, "The database did not answer in time; try again later.", detail: operation)
-            }
-            return result
+        } onCancel: {
+            race.finish(.failure(CancellationError()))
         }
     }
 
@@ -188,5 +202,55 @@ public final class IdentityPostgresDatabase: Sendable {
         return unavailable
             ? IdentityPostgresError(.databaseUnavailable, "The database is unavailable; try again later.", detail: detail)
             : IdentityPostgresError(.queryFailed, "A database statement failed.", detail: detail)
+    }
+}
+
+/// The first of an operation, its deadline and its caller's cancellation to finish resumes the caller; the
+/// others are cancelled. Every access to the state goes through the mutex.
+private final class TimeoutRace<Result: Sendable>: Sendable {
+    private struct State {
+        var continuation: CheckedContinuation<Result, any Error>?
+        var pending: Swift.Result<Result, any Error>?
+        var finished = false
+        var tasks: [Task<Void, Never>] = []
+    }
+    private let state = Mutex(State())
+
+    func install(_ continuation: CheckedContinuation<Result, any Error>) {
+        let early = state.withLock { state -> Swift.Result<Result, any Error>? in
+            guard let pending = state.pending else {
+                state.continuation = continuation
+                return nil
+            }
+            state.pending = nil
+            return pending
+        }
+        if let early { continuation.resume(with: early) }
+    }
+
+    func add(_ task: Task<Void, Never>) {
+        let finished = state.withLock { state -> Bool in
+            if !state.finished { state.tasks.append(task) }
+            return state.finished
+        }
+        if finished { task.cancel() }
+    }
+
+    /// Resumes the caller with `result` if nothing did yet; returns whether this call did.
+    @discardableResult
+    func finish(_ result: Swift.Result<Result, any Error>) -> Bool {
+        let (won, continuation, tasks) = state.withLock { state -> (Bool, CheckedContinuation<Result, any Error>?, [Task<Void, Never>]) in
+            guard !state.finished else { return (false, nil, []) }
+            state.finished = true
+            let continuation = state.continuation
+            state.continuation = nil
+            if continuation == nil { state.pending = result }
+            let tasks = state.tasks
+            state.tasks = []
+            return (true, continuation, tasks)
+        }
+        for task in tasks { task.cancel() }
+        continuation?.resume(with: result)
+        return won
     }
 }

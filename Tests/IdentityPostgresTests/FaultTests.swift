@@ -5,7 +5,7 @@ import Logging
 import SCIMCore
 import Testing
 
-@Suite("Fault tolerance", .enabled(if: TestPostgres.isConfigured, "set KISI_POSTGRES_URL"))
+@Suite("Fault tolerance", .enabled(if: TestPostgres.processTestsEnabled, "set KISI_POSTGRES_URL and KISI_POSTGRES_PROCESS_TESTS=1"))
 struct FaultTests {
     @Test("stopping PostgreSQL mid-use loses no acknowledged write; the pool recovers without a restart")
     func restartMidUse() async throws {

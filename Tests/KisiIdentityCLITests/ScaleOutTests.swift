@@ -10,11 +10,14 @@ import FoundationNetworking
 /// AuthnRequests are shared, SCIM writes are read back through the other instance, concurrent PATCHes lose
 /// nothing, and a database outage is answered with 503 and recovered from without a restart.
 ///
-/// Needs `KISI_POSTGRES_URL` (`Scripts/postgres-test-server.sh start`) and the xmlsec1 command-line tool, which
+/// Needs `KISI_POSTGRES_URL` (`Scripts/postgres-test-server.sh start`), `KISI_POSTGRES_PROCESS_TESTS=1`, and the
+/// xmlsec1 command-line tool, which
 /// signs the IdP responses here with the fixtures' IdP key and the current time (an independent signer).
 @Suite(
     "Scale-out: two serve processes on one PostgreSQL", .serialized,
-    .enabled(if: TestPostgres.isConfigured && ScaleOut.hasXMLSec1, "set KISI_POSTGRES_URL; install xmlsec1"))
+    .enabled(
+        if: TestPostgres.processTestsEnabled && ScaleOut.hasXMLSec1,
+        "set KISI_POSTGRES_URL and KISI_POSTGRES_PROCESS_TESTS=1; install xmlsec1"))
 struct ScaleOutTests {
     @Test("SCIM writes through one instance are read through the other; concurrent PATCHes lose no member")
     func scimIsShared() async throws {
