@@ -162,13 +162,20 @@ public final class IdentityPostgresDatabase: Sendable {
         let timeout = self.timeout
         let logger = self.logger
         let race = TimeoutRace<Result>()
-        return try await withTaskCancellationHandler {
+        let work = Task<Void, Never> {
+            do { race.finish(.success(try await body())) } catch { race.finish(.failure(error)) }
+        }
+        defer { work.cancel() }
+        return try await raced(race, work: work, operation: operation, timeout: timeout, logger: logger)
+    }
+
+    private func raced<Result: Sendable>(
+        _ race: TimeoutRace<Result>, work: Task<Void, Never>, operation: String, timeout: Duration, logger: Logger
+    ) async throws -> Result {
+        try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Result, any Error>) in
                 race.install(continuation)
-                race.add(
-                    Task {
-                        do { race.finish(.success(try await body())) } catch { race.finish(.failure(error)) }
-                    })
+                race.add(work)
                 race.add(
                     Task {
                         guard (try? await Task.sleep(for: timeout)) != nil else { return }

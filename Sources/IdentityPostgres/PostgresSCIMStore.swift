@@ -91,34 +91,29 @@ public struct PostgresSCIMStore: SCIMStore {
     /// Atomic read-modify-write under a row lock, with an optional version check.
     public func update(
         _ type: SCIMResourceType, id: String, expectedVersions: [String]?,
-        _ transform: @Sendable (SCIMResource) throws -> SCIMResource
+        _ transform: @escaping @Sendable (SCIMResource) throws -> SCIMResource
     ) async throws -> SCIMResource {
         let database = self.database
-        // The transform is called once per attempt inside `perform`, which needs an escaping closure; it runs
-        // before `update` returns, so the non-escaping closure never outlives this call.
-        return try await withoutActuallyEscaping(transform) { transform in
-            let transform = SendableTransform(transform)
-            return try await database.perform("scim.update") {
-                try await database.client.withTransaction(logger: database.logger) { connection in
-                    let sql = SQL(database: database, connection: connection)
-                    guard
-                        let row = try await sql.rows(
-                            type, where: "id = $2", binds: try binds(type.name, id), lock: true
-                        ).first
-                    else { throw SCIMError(.notFound, "\(type.name) \(id) not found.") }
-                    let current = try await sql.materialize([row])[0]
-                    if let expectedVersions, !expectedVersions.contains(current.meta.version) {
-                        throw SCIMError(.preconditionFailed, "The resource was modified: its version is not the expected one.")
-                    }
-                    var updated = try transform.body(current)
-                    updated.id = current.id
-                    updated.type = current.type
-                    updated.attributes["groups"] = nil
-                    if type == .group { updated = try await sql.checkMembers(updated) }
-                    try await sql.write(updated)
-                    if type == .group { try await sql.replaceMemberships(group: updated) }
-                    return try await sql.materialize([updated]).first ?? updated
+        return try await database.perform("scim.update") {
+            try await database.client.withTransaction(logger: database.logger) { connection in
+                let sql = SQL(database: database, connection: connection)
+                guard
+                    let row = try await sql.rows(
+                        type, where: "id = $2", binds: try binds(type.name, id), lock: true
+                    ).first
+                else { throw SCIMError(.notFound, "\(type.name) \(id) not found.") }
+                let current = try await sql.materialize([row])[0]
+                if let expectedVersions, !expectedVersions.contains(current.meta.version) {
+                    throw SCIMError(.preconditionFailed, "The resource was modified: its version is not the expected one.")
                 }
+                var updated = try transform(current)
+                updated.id = current.id
+                updated.type = current.type
+                updated.attributes["groups"] = nil
+                if type == .group { updated = try await sql.checkMembers(updated) }
+                try await sql.write(updated)
+                if type == .group { try await sql.replaceMemberships(group: updated) }
+                return try await sql.materialize([updated]).first ?? updated
             }
         }
     }
@@ -144,12 +139,6 @@ public struct PostgresSCIMStore: SCIMStore {
             }
         }
     }
-}
-
-/// Carries the caller's `@Sendable` transform into the retrying, escaping operation.
-private struct SendableTransform: Sendable {
-    let body: @Sendable (SCIMResource) throws -> SCIMResource
-    init(_ body: @escaping @Sendable (SCIMResource) throws -> SCIMResource) { self.body = body }
 }
 
 /// The case folding of ``InMemorySCIMStore``'s name index (ASCII lower-casing for ASCII, Unicode otherwise;

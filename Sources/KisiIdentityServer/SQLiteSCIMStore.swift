@@ -102,25 +102,23 @@ public struct SQLiteSCIMStore: SCIMStore {
     /// Atomic read-modify-write in one transaction, with an optional version check.
     public func update(
         _ type: SCIMResourceType, id: String, expectedVersions: [String]?,
-        _ transform: @Sendable (SCIMResource) throws -> SCIMResource
+        _ transform: @escaping @Sendable (SCIMResource) throws -> SCIMResource
     ) async throws -> SCIMResource {
-        try await withoutActuallyEscaping(transform) { transform in
-            try await database.pool.write { db in
-                guard let stored = try Self.fetch(db, type, id: id) else {
-                    throw SCIMError(.notFound, "\(type.name) \(id) not found.")
-                }
-                if let expectedVersions, !expectedVersions.contains(stored.meta.version) {
-                    throw SCIMError(.preconditionFailed, "The resource was modified: its version is not the expected one.")
-                }
-                var updated = try transform(Self.materialize(db, stored))
-                updated.id = stored.id
-                updated.type = stored.type
-                updated.attributes["groups"] = nil
-                if type == .group { updated = try Self.checkMembers(db, updated) }
-                try Self.checkUnique(db, updated)
-                try Self.write(db, updated)
-                return try Self.materialize(db, updated)
+        try await database.pool.write { db in
+            guard let stored = try Self.fetch(db, type, id: id) else {
+                throw SCIMError(.notFound, "\(type.name) \(id) not found.")
             }
+            if let expectedVersions, !expectedVersions.contains(stored.meta.version) {
+                throw SCIMError(.preconditionFailed, "The resource was modified: its version is not the expected one.")
+            }
+            var updated = try transform(Self.materialize(db, stored))
+            updated.id = stored.id
+            updated.type = stored.type
+            updated.attributes["groups"] = nil
+            if type == .group { updated = try Self.checkMembers(db, updated) }
+            try Self.checkUnique(db, updated)
+            try Self.write(db, updated)
+            return try Self.materialize(db, updated)
         }
     }
 

@@ -110,7 +110,7 @@ import Testing
             func query(_ type: SCIMResourceType, _ query: SCIMQuery) async throws -> SCIMQueryResult { throw Broken() }
             func update(
                 _ type: SCIMResourceType, id: String, expectedVersions: [String]?,
-                _ transform: @Sendable (SCIMResource) throws -> SCIMResource
+                _ transform: @escaping @Sendable (SCIMResource) throws -> SCIMResource
             ) async throws -> SCIMResource { throw Broken() }
             func delete(_ type: SCIMResourceType, id: String, expectedVersions: [String]?) async throws { throw Broken() }
         }
@@ -138,7 +138,7 @@ import Testing
             func query(_ type: SCIMResourceType, _ query: SCIMQuery) async throws -> SCIMQueryResult { throw Down() }
             func update(
                 _ type: SCIMResourceType, id: String, expectedVersions: [String]?,
-                _ transform: @Sendable (SCIMResource) throws -> SCIMResource
+                _ transform: @escaping @Sendable (SCIMResource) throws -> SCIMResource
             ) async throws -> SCIMResource { throw Down() }
             func delete(_ type: SCIMResourceType, id: String, expectedVersions: [String]?) async throws { throw Down() }
         }

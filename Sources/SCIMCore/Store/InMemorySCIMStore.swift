@@ -89,7 +89,7 @@ public actor InMemorySCIMStore: SCIMStore {
     /// Atomic read-modify-write with an optional version check.
     public func update(
         _ type: SCIMResourceType, id: String, expectedVersions: [String]?,
-        _ transform: @Sendable (SCIMResource) throws -> SCIMResource
+        _ transform: @escaping @Sendable (SCIMResource) throws -> SCIMResource
     ) throws -> SCIMResource {
         guard let current = table(type).resources[id] else {
             throw SCIMError(.notFound, "\(type.name) \(id) not found.")

@@ -76,7 +76,7 @@ public protocol SCIMStore: Sendable {
     ///   - transform: Computes the new resource; throwing aborts without writing.
     func update(
         _ type: SCIMResourceType, id: String, expectedVersions: [String]?,
-        _ transform: @Sendable (SCIMResource) throws -> SCIMResource
+        _ transform: @escaping @Sendable (SCIMResource) throws -> SCIMResource
     ) async throws -> SCIMResource
     /// Deletes the resource.
     /// - Parameters:
