@@ -104,21 +104,11 @@ import Testing
 
     @Test func storeFailureIs500WithoutDetail() async {
         struct Broken: Error {}
-        struct BrokenStore: SCIMStore {
-            func create(_ resource: SCIMResource) async throws -> SCIMResource { throw Broken() }
-            func resource(_ type: SCIMResourceType, id: String) async throws -> SCIMResource? { throw Broken() }
-            func query(_ type: SCIMResourceType, _ query: SCIMQuery) async throws -> SCIMQueryResult { throw Broken() }
-            func update(
-                _ type: SCIMResourceType, id: String, expectedVersions: [String]?,
-                _ transform: @escaping @Sendable (SCIMResource) throws -> SCIMResource
-            ) async throws -> SCIMResource { throw Broken() }
-            func delete(_ type: SCIMResourceType, id: String, expectedVersions: [String]?) async throws { throw Broken() }
-        }
         struct AllowAll: SCIMAuthenticator {
             func authenticate(_ request: SCIMRequest) async throws -> Bool { true }
         }
         let service = SCIMService(
-            configuration: SCIMServiceConfiguration(baseURL: Harness.baseURL), store: BrokenStore(),
+            configuration: SCIMServiceConfiguration(baseURL: Harness.baseURL), store: ThrowingStore(error: Broken()),
             authenticator: AllowAll(), now: { Date(timeIntervalSince1970: 0) },
             logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() }))
         let response = await service.handle(SCIMRequest(method: "GET", path: "/Users"))
@@ -132,16 +122,6 @@ import Testing
     @Test(arguments: [true, false])
     func temporaryFailureIs503(inAuthenticator: Bool) async throws {
         struct Down: SCIMTemporaryFailure { var isTemporary: Bool { true } }
-        struct DownStore: SCIMStore {
-            func create(_ resource: SCIMResource) async throws -> SCIMResource { throw Down() }
-            func resource(_ type: SCIMResourceType, id: String) async throws -> SCIMResource? { throw Down() }
-            func query(_ type: SCIMResourceType, _ query: SCIMQuery) async throws -> SCIMQueryResult { throw Down() }
-            func update(
-                _ type: SCIMResourceType, id: String, expectedVersions: [String]?,
-                _ transform: @escaping @Sendable (SCIMResource) throws -> SCIMResource
-            ) async throws -> SCIMResource { throw Down() }
-            func delete(_ type: SCIMResourceType, id: String, expectedVersions: [String]?) async throws { throw Down() }
-        }
         struct Authenticator: SCIMAuthenticator {
             let down: Bool
             func authenticate(_ request: SCIMRequest) async throws -> Bool {
@@ -151,7 +131,7 @@ import Testing
         }
         let service = SCIMService(
             configuration: SCIMServiceConfiguration(baseURL: Harness.baseURL),
-            store: inAuthenticator ? InMemorySCIMStore() : DownStore(),
+            store: inAuthenticator ? InMemorySCIMStore() : ThrowingStore(error: Down()),
             authenticator: Authenticator(down: inAuthenticator), now: { Date(timeIntervalSince1970: 0) },
             logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() }))
         for request in [
@@ -350,4 +330,18 @@ import Testing
         #expect(request.parameter("FILTER") == #"userName eq "a+b@x.com""#)
         #expect(request.parameter("count") == "5")
     }
+}
+
+/// A store whose every operation throws `error`.
+private struct ThrowingStore: SCIMStore {
+    let error: any Error & Sendable
+
+    func create(_ resource: SCIMResource) async throws -> SCIMResource { throw error }
+    func resource(_ type: SCIMResourceType, id: String) async throws -> SCIMResource? { throw error }
+    func query(_ type: SCIMResourceType, _ query: SCIMQuery) async throws -> SCIMQueryResult { throw error }
+    func update(
+        _ type: SCIMResourceType, id: String, expectedVersions: [String]?,
+        _ transform: @escaping @Sendable (SCIMResource) throws -> SCIMResource
+    ) async throws -> SCIMResource { throw error }
+    func delete(_ type: SCIMResourceType, id: String, expectedVersions: [String]?) async throws { throw error }
 }
