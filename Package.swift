@@ -221,18 +221,21 @@ let package = Package(
 // .build-fuzz with -sanitize=fuzzer,address. A plain `swift build`/`swift test` never sees these targets.
 if Context.environment["KISI_FUZZ"] != nil {
     let fuzzers: [(name: String, dependencies: [Target.Dependency])] = [
-        ("FuzzSAMLResponse", ["SAMLCore"]),
-        ("FuzzSAMLBase64", ["SAMLCore"]),
+        ("FuzzSAMLResponse", ["SAMLCore", "FuzzSupport"]),
+        ("FuzzSAMLBase64", ["SAMLCore", "FuzzSupport"]),
         ("FuzzIdPMetadata", ["SAMLCore"]),
         ("FuzzSCIMFilter", ["SCIMCore"]),
         ("FuzzSCIMPatch", ["SCIMCore"]),
-        ("FuzzSCIMRequest", ["SCIMCore", .product(name: "Logging", package: "swift-log")]),
+        ("FuzzSCIMRequest", ["SCIMCore", "FuzzSupport", .product(name: "Logging", package: "swift-log")]),
         ("FuzzJumpCloud", [
-            "DirectoryImport", .product(name: "Logging", package: "swift-log"),
+            "DirectoryImport", "FuzzSupport", .product(name: "Logging", package: "swift-log"),
             .product(name: "HTTPTypes", package: "swift-http-types"),
         ]),
         ("FuzzLicence", ["Licensing", .product(name: "Crypto", package: "swift-crypto")]),
     ]
+    // Setup shared by several harnesses (the SAML validator over the fixtures, the inline task executor).
+    package.targets.append(
+        .target(name: "FuzzSupport", dependencies: ["SAMLCore"], path: "Sources/Fuzz/FuzzSupport", swiftSettings: swiftSettings))
     for fuzzer in fuzzers {
         package.targets.append(
             .executableTarget(

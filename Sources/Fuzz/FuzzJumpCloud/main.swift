@@ -3,13 +3,10 @@
 // them, pages (page size 2, so paging and the duplicate/total checks run) and must end with a snapshot or
 // an error. Built only by Scripts/fuzz.sh (KISI_FUZZ=1, -sanitize=fuzzer,address).
 import DirectoryImport
-#if canImport(Glibc)
-import Glibc
-#endif
+import FuzzSupport
 import Foundation
 import HTTPTypes
 import Logging
-import Synchronization
 
 /// Serves the fuzzed bodies by path; the x-total-count header comes from the first line of a body when that
 /// line starts with "#" (e.g. "#3").
@@ -57,42 +54,4 @@ public func fuzz(_ start: UnsafeRawPointer, _ count: Int) -> CInt {
         _ = try? await client.snapshot(groupIDs: ["5f0a00000000000000000a01"])
     }
     return 0
-}
-
-/// Runs every job of the tasks that prefer it, synchronously on the thread that calls ``run(until:)``.
-///
-/// libFuzzer calls the harness synchronously. Blocking that thread on a semaphore while a `Task` ran on the
-/// global executor cost ~35 ms of idle hand-off per input (under 40 executions/s); with this executor as the
-/// task's preference, the task and the default actors it calls (the in-memory store) run inline instead.
-final class InlineExecutor: TaskExecutor {
-    private let jobs = Mutex<[UnownedJob]>([])
-
-    func enqueue(_ job: consuming ExecutorJob) {
-        let unowned = UnownedJob(job)
-        jobs.withLock { $0.append(unowned) }
-    }
-
-    /// Runs queued jobs until `finished()` is true.
-    func run(until finished: () -> Bool) {
-        while true {
-            let next = jobs.withLock { $0.isEmpty ? nil : $0.removeFirst() }
-            if let next {
-                next.runSynchronously(on: asUnownedTaskExecutor())
-            } else if finished() {
-                return
-            } else {
-                sched_yield()  // a job is being enqueued from elsewhere
-            }
-        }
-    }
-
-    /// Runs `body` as a task on this executor and returns when it has finished.
-    func runSynchronously(_ body: @escaping @Sendable () async -> Void) {
-        let done = Mutex(false)
-        Task(executorPreference: self) {
-            await body()
-            done.withLock { $0 = true }
-        }
-        run { done.withLock { $0 } }
-    }
 }

@@ -5,6 +5,7 @@
 import Glibc
 #endif
 import Foundation
+import FuzzSupport
 import Logging
 import SCIMCore
 import Synchronization
@@ -66,42 +67,4 @@ public func fuzz(_ start: UnsafeRawPointer, _ count: Int) -> CInt {
 final class Counter: Sendable {
     private let value = Mutex(0)
     func next() -> Int { value.withLock { $0 += 1; return $0 - 1 } }
-}
-
-/// Runs every job of the tasks that prefer it, synchronously on the thread that calls ``run(until:)``.
-///
-/// libFuzzer calls the harness synchronously. Blocking that thread on a semaphore while a `Task` ran on the
-/// global executor cost ~35 ms of idle hand-off per input (under 40 executions/s); with this executor as the
-/// task's preference, the task and the default actors it calls (the in-memory store) run inline instead.
-final class InlineExecutor: TaskExecutor {
-    private let jobs = Mutex<[UnownedJob]>([])
-
-    func enqueue(_ job: consuming ExecutorJob) {
-        let unowned = UnownedJob(job)
-        jobs.withLock { $0.append(unowned) }
-    }
-
-    /// Runs queued jobs until `finished()` is true.
-    func run(until finished: () -> Bool) {
-        while true {
-            let next = jobs.withLock { $0.isEmpty ? nil : $0.removeFirst() }
-            if let next {
-                next.runSynchronously(on: asUnownedTaskExecutor())
-            } else if finished() {
-                return
-            } else {
-                sched_yield()  // a job is being enqueued from elsewhere
-            }
-        }
-    }
-
-    /// Runs `body` as a task on this executor and returns when it has finished.
-    func runSynchronously(_ body: @escaping @Sendable () async -> Void) {
-        let done = Mutex(false)
-        Task(executorPreference: self) {
-            await body()
-            done.withLock { $0 = true }
-        }
-        run { done.withLock { $0 } }
-    }
 }
