@@ -208,8 +208,10 @@ let package = Package(
             dependencies: [
                 "KisiIdentityServer",
                 "SCIMCore",
+                "PostgresTestSupport",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "GRDB", package: "GRDB.swift"),
             ],
             swiftSettings: swiftSettings

@@ -24,6 +24,9 @@ public struct IdentityServerConfiguration: Sendable {
     }
     /// Connections per instance to PostgreSQL.
     public var maximumDatabaseConnections: Int
+    /// How often expired replay-cache entries and pending AuthnRequests are deleted on PostgreSQL (see
+    /// ``ServerStores/runExpiryPurge(every:now:logger:)``); 5 minutes by default.
+    public var expiryPurgeInterval: Duration = .seconds(300)
     /// The public origin clients use (`https://idp.example.com`), for `meta.location` and SAML URLs;
     /// nil means `http://host:port` as bound.
     public var publicBaseURL: String?
@@ -152,18 +155,23 @@ public struct IdentityServer: Sendable {
         try await stores.prepare()
     }
 
-    /// Runs until SIGTERM or SIGINT, then shuts down gracefully. On PostgreSQL it runs the connection pool and
-    /// migrates the schema before listening; the pool stops after the last in-flight request.
+    /// Runs until SIGTERM or SIGINT, then shuts down gracefully. On PostgreSQL it runs the connection pool,
+    /// migrates the schema before listening, and purges expired SAML rows every
+    /// ``IdentityServerConfiguration/expiryPurgeInterval``; the pool stops after the last in-flight request.
     public func run(onRunning: @escaping @Sendable (Int) async -> Void = { _ in }) async throws {
         let group = ServiceGroup(
             configuration: ServiceGroupConfiguration(
                 services: [makeApplication(onRunning: onRunning)], gracefulShutdownSignals: [.sigterm, .sigint],
                 logger: logger))
-        let stores = stores
+        let (stores, configuration, logger) = (stores, configuration, logger)
         try await withThrowingTaskGroup(of: Void.self) { tasks in
             tasks.addTask { await stores.runPool() }
             defer { tasks.cancelAll() }
             try await stores.prepare()
+            tasks.addTask {
+                await stores.runExpiryPurge(
+                    every: configuration.expiryPurgeInterval, now: configuration.now, logger: logger)
+            }
             try await group.run()
         }
     }

@@ -113,6 +113,7 @@ public struct ServerStores: Sendable {
     /// The PostgreSQL pool to run and migrate, if the stores are on PostgreSQL.
     let postgres: IdentityPostgresDatabase?
     let healthCheck: @Sendable () async -> Bool
+    let purge: @Sendable (Date) async throws -> Int
 
     /// The stores on an opened (migrated) SQLite database.
     public init(sqlite database: SQLiteDatabase, maxFilterCandidates: Int = 20_000) {
@@ -127,6 +128,8 @@ public struct ServerStores: Sendable {
         healthCheck = {
             (try? await database.pool.read { db in try Int.fetchOne(db, sql: "SELECT 1") }) == 1
         }
+        // The SQLite stores delete expired rows on every write.
+        purge = { _ in 0 }
     }
 
     /// The stores on a PostgreSQL pool. Keep ``IdentityPostgresDatabase/run()`` running and call
@@ -143,6 +146,9 @@ public struct ServerStores: Sendable {
         pendingRequests = PostgresPendingRequestStore(database: database)
         postgres = database
         healthCheck = { await database.ping() }
+        let replay = PostgresReplayCache(database: database)
+        let pending = PostgresPendingRequestStore(database: database)
+        purge = { now in try await replay.purgeExpired(now: now) + pending.purgeExpired(now: now) }
     }
 
     /// Opens the stores `database` names. SQLite files are created and migrated here; a PostgreSQL pool is
@@ -173,6 +179,35 @@ public struct ServerStores: Sendable {
 
     /// Whether the database answers a trivial query.
     public func isHealthy() async -> Bool { await healthCheck() }
+
+    /// Deletes the replay-cache entries and pending AuthnRequests expired at `now`; returns how many.
+    ///
+    /// Expired rows never change a decision (every store treats them as absent); this only keeps the tables
+    /// small. On SQLite it does nothing and returns 0, because those stores delete expired rows on every write.
+    /// - Throws: The database's error (``IdentityPostgresError`` on PostgreSQL).
+    @discardableResult
+    public func purgeExpired(now: Date) async throws -> Int {
+        try await purge(now)
+    }
+
+    /// Calls ``purgeExpired(now:)`` at once and then every `interval` until the calling task is cancelled;
+    /// returns at once on SQLite. A failed purge (the database is down) is logged as a warning and retried at
+    /// the next tick. ``IdentityServer/run(onRunning:)`` runs this with
+    /// ``IdentityServerConfiguration/expiryPurgeInterval``; every instance may run it (a purge is idempotent).
+    public func runExpiryPurge(
+        every interval: Duration, now: @escaping @Sendable () -> Date = { Date() }, logger: Logger
+    ) async {
+        guard postgres != nil else { return }
+        while !Task.isCancelled {
+            do {
+                let purged = try await purgeExpired(now: now())
+                if purged > 0 { logger.debug("purged expired SAML rows", metadata: ["rows": "\(purged)"]) }
+            } catch {
+                logger.warning("purging expired SAML rows failed", metadata: ["error": "\(error)"])
+            }
+            do { try await Task.sleep(for: interval) } catch { return }
+        }
+    }
 
     /// Runs the PostgreSQL pool (if any) until the calling task is cancelled.
     func runPool() async {
