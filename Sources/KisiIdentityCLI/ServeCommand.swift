@@ -26,6 +26,11 @@ struct ServeCommand: AsyncParsableCommand {
 
     @OptionGroup var database: DatabaseOptions
 
+    @Option(
+        name: .customLong("database-connections"),
+        help: "With PostgreSQL: the most connections this instance opens (instances × this must stay below the server's max_connections).")
+    var databaseConnections = 20
+
     @Option(name: .customLong("base-url"), help: "Public origin clients use, e.g. https://id.example.com.")
     var baseURL: String?
 
@@ -34,6 +39,9 @@ struct ServeCommand: AsyncParsableCommand {
 
     func validate() throws {
         guard (0...65535).contains(port) else { throw ValidationError("--port must be 0…65535") }
+        guard (1...1_000).contains(databaseConnections) else {
+            throw ValidationError("--database-connections must be 1…1000")
+        }
         guard Logger.Level(rawValue: logLevel) != nil else { throw ValidationError("unknown --log-level '\(logLevel)'") }
         if let baseURL, !(baseURL.hasPrefix("http://") || baseURL.hasPrefix("https://")) {
             throw ValidationError("--base-url must start with http:// or https://")
@@ -53,7 +61,8 @@ struct ServeCommand: AsyncParsableCommand {
         do {
             server = try IdentityServer(
                 configuration: IdentityServerConfiguration(
-                    host: host, port: port, database: database.location, publicBaseURL: baseURL),
+                    host: host, port: port, database: database.location, publicBaseURL: baseURL,
+                    maximumDatabaseConnections: databaseConnections),
                 logger: logger)
         } catch {
             throw CLIOutput.fail(

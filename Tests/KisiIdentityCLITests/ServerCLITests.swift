@@ -26,6 +26,13 @@ import FoundationNetworking
             process.standardOutput = out
             process.standardError = FileHandle.nullDevice
             try process.run()
+            // A server that has not printed its port within a minute is killed (its stdout ends, the parse below
+            // fails), so a stuck start fails the test instead of stalling the run.
+            let watchdog = DispatchWorkItem { [process] in
+                if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+            }
+            DispatchQueue.global().asyncAfter(deadline: .now() + 60, execute: watchdog)
+            defer { watchdog.cancel() }
             // The first stdout line is {"db":…,"listening":…,"port":N}.
             var buffer = Data()
             while !buffer.contains(UInt8(ascii: "\n")) {
@@ -37,9 +44,17 @@ import FoundationNetworking
             port = try #require((line as? [String: Any])?["port"] as? Int)
         }
 
-        func signal(_ signal: Int32) -> Int32 {
+        /// Sends `signal` and waits for the exit status. A server still running `seconds` later is a test
+        /// failure (and is killed), never a test run that waits forever.
+        func signal(_ signal: Int32, within seconds: Double = 30) -> Int32 {
             kill(process.processIdentifier, signal)
-            process.waitUntilExit()
+            let deadline = Date() + seconds
+            while process.isRunning, Date() < deadline { usleep(10_000) }
+            if process.isRunning {
+                Issue.record("serve (pid \(process.processIdentifier)) still ran \(seconds) s after signal \(signal); killed")
+                kill(process.processIdentifier, SIGKILL)
+                process.waitUntilExit()
+            }
             return process.terminationStatus
         }
     }
@@ -119,7 +134,7 @@ import FoundationNetworking
     }
 
     /// A PostgreSQL URL that cannot be used is a clear `database_unavailable` failure (exit 1), after at most the
-    /// operation timeout when nothing answers; a bad schema name is a usage error (exit 64).
+    /// operation timeout when nothing answers; a bad schema name or pool size is a usage error (exit 64).
     @Test func unusablePostgresIsAClearFailure() throws {
         let unreachable = try CLIRunner.run(["scim", "token", "create", "--database", "postgres://kisi@127.0.0.1:9/none"])
         #expect(unreachable.exitCode == 1)
@@ -129,6 +144,9 @@ import FoundationNetworking
         #expect(malformed.stdout.contains(#"{"error":{"code":"database_unavailable""#))
         let schema = try CLIRunner.run(["scim", "token", "list", "--database", "postgres://kisi@127.0.0.1/x", "--database-schema", "a-b"])
         #expect(schema.exitCode == 64)
+        let pool = try CLIRunner.run(["serve", "--port", "0", "--database-connections", "0"])
+        #expect(pool.exitCode == 64)
+        #expect(pool.stderr.contains("--database-connections must be 1…1000"))
     }
 
     /// SIGTERM stops the server gracefully (exit 0) and the data is kept.
