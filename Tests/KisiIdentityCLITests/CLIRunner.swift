@@ -24,8 +24,10 @@ struct CLIRunner {
     static let packageRoot = URL(fileURLWithPath: #filePath)
         .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
-    /// Runs `kisi-identity` with `arguments`, optionally feeding `stdin`.
-    static func run(_ arguments: [String], stdin: Data? = nil, environment: [String: String]? = nil) throws -> Result {
+    /// Runs `kisi-identity` with `arguments`, optionally feeding `stdin`; kills it after `timeout` seconds.
+    static func run(
+        _ arguments: [String], stdin: Data? = nil, environment: [String: String]? = nil, timeout: Double = 120
+    ) throws -> Result {
         let process = Process()
         process.executableURL = productsDirectory.appendingPathComponent("kisi-identity")
         process.arguments = arguments
@@ -35,6 +37,15 @@ struct CLIRunner {
         process.standardError = err
         process.standardInput = input
         try process.run()
+        // A command still running after `timeout` is killed (and fails the test), so a stuck command cannot
+        // stall the test run.
+        let watchdog = DispatchWorkItem { [process] in
+            guard process.isRunning else { return }
+            Issue.record("kisi-identity \(arguments.prefix(3).joined(separator: " ")) ran over \(timeout) s; killed")
+            kill(process.processIdentifier, SIGKILL)
+        }
+        DispatchQueue.global().asyncAfter(deadline: .now() + timeout, execute: watchdog)
+        defer { watchdog.cancel() }
         if let stdin { input.fileHandleForWriting.write(stdin) }
         try input.fileHandleForWriting.close()
         // Drain stderr on another thread while stdout is read, so a full pipe never blocks the child.

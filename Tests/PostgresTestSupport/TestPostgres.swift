@@ -13,8 +13,8 @@ public enum TestPostgres {
     public static var isConfigured: Bool { url != nil }
 
     /// Whether the tests that run extra processes against PostgreSQL run too (two `serve` instances, servers
-    /// stopped and restarted mid-load): a server is configured and `KISI_POSTGRES_PROCESS_TESTS=1`. Off in CI
-    /// for now: one CI run hung in them (see the 2026-11-29 closing note).
+    /// stopped and restarted mid-load): a server is configured and `KISI_POSTGRES_PROCESS_TESTS=1` (which
+    /// `.ci/run` sets). They need PostgreSQL's server binaries on this machine, not only a URL.
     public static var processTestsEnabled: Bool {
         isConfigured && ProcessInfo.processInfo.environment["KISI_POSTGRES_PROCESS_TESTS"] == "1"
     }
