@@ -102,7 +102,9 @@ run() {  # name, lua: one wrk per instance at once; req/s and errors summed, the
 
 # Seeded names are bench-0 … bench-(USERS-1) (nearly contiguous), so random lookups below USERS hit users.
 export BENCH_MAX=$USERS
-wrk -t"$THREADS" -c"$CONNECTIONS" -d2s -s Scripts/bench/get-filter.lua "$URL" >/dev/null  # warm-up
+for u in "${URLS[@]}"; do  # warm-up of every instance (its pool connects lazily)
+  wrk -t"$THREADS" -c"$CONNECTIONS" -d2s -s Scripts/bench/get-filter.lua "$u" >/dev/null
+done
 run GET Scripts/bench/get-filter.lua
 BENCH_OFFSET=900000000 run POST Scripts/bench/post-users.lua
 
