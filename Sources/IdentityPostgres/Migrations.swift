@@ -70,6 +70,7 @@ enum Migrations {
                 """
             ]
         ),
+        (3, "token last use", ["ALTER TABLE S.scim_tokens ADD COLUMN last_used_at double precision"]),
     ]
 
     /// The newest version this library knows.

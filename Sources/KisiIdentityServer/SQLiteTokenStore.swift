@@ -86,7 +86,7 @@ public struct SQLiteTokenStore: SCIMTokenRecordSource, SCIMAuthenticator {
     /// `last_used` at most once per ``lastUsedResolution``.
     /// - Throws: The database's error when the table cannot be read (the service answers 500, not 401).
     public func authenticate(_ request: SCIMRequest) async throws -> Bool {
-        guard let token = Self.bearerToken(request.header("Authorization")) else { return false }
+        guard let token = SCIMBearerTokenAuthenticator.bearerToken(request) else { return false }
         let hash = SCIMToken.hash(token)
         let clock = ContinuousClock.now
         if accepted.contains(hash, at: clock) { return true }
@@ -108,14 +108,6 @@ public struct SQLiteTokenStore: SCIMTokenRecordSource, SCIMAuthenticator {
             accepted.insert(hash, until: clock.advanced(by: .milliseconds(Int64(acceptedTokenCacheSeconds * 1000))))
         }
         return true
-    }
-
-    /// The token of an `Authorization: Bearer …` header (scheme case-insensitive), or nil.
-    static func bearerToken(_ header: String?) -> String? {
-        guard let header else { return nil }
-        let parts = header.split(separator: " ", omittingEmptySubsequences: true)
-        guard parts.count == 2, parts[0].lowercased() == "bearer" else { return nil }
-        return String(parts[1])
     }
 
     private static func listing(_ row: Row) -> SCIMTokenListing {

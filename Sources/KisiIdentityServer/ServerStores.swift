@@ -48,7 +48,7 @@ public protocol SCIMTokenAdministration: Sendable {
 
 extension SQLiteTokenStore: SCIMTokenAdministration {}
 
-/// SCIM token administration on PostgreSQL (`last_used` is not tracked there).
+/// SCIM token administration on PostgreSQL.
 struct PostgresTokenAdministration: SCIMTokenAdministration {
     let store: PostgresSCIMTokenStore
     let now: @Sendable () -> Date
@@ -58,7 +58,7 @@ struct PostgresTokenAdministration: SCIMTokenAdministration {
     }
 
     func list() async throws -> [SCIMTokenListing] {
-        try await store.allRecords().map { SCIMTokenListing(record: $0, lastUsedAt: nil) }
+        try await store.listings().map { SCIMTokenListing(record: $0.record, lastUsedAt: $0.lastUsedAt) }
     }
 
     func revoke(id: String) async throws -> Bool {
@@ -136,10 +136,10 @@ public struct ServerStores: Sendable {
     /// ``prepare()`` (which migrates) before use; ``IdentityServer/run(onRunning:)`` and
     /// ``withStores(_:logger:maxFilterCandidates:_:)`` do both.
     public init(postgres database: IdentityPostgresDatabase, now: @escaping @Sendable () -> Date = { Date() }) {
-        let tokens = PostgresSCIMTokenStore(database: database)
+        let tokens = PostgresSCIMTokenStore(database: database, now: now)
         let scim = PostgresSCIMStore(database: database)
         self.scim = scim
-        authenticator = RecentlyAcceptedTokens(inner: SCIMBearerTokenAuthenticator(source: tokens), seconds: 1)
+        authenticator = RecentlyAcceptedTokens(inner: tokens, seconds: 1)
         self.tokens = PostgresTokenAdministration(store: tokens, now: now)
         sso = SSOConfigurationStore(database: database)
         replayCache = PostgresReplayCache(database: database)

@@ -4,6 +4,7 @@ import PostgresTestSupport
 import PostgresNIO
 import SAMLCore
 import SCIMCore
+import Synchronization
 import Testing
 
 @Suite("Migrations and tokens", .enabled(if: TestPostgres.isConfigured, "set KISI_POSTGRES_URL"))
@@ -15,15 +16,72 @@ struct MigrationAndTokenTests {
                 for database in databases { group.addTask { try await database.migrate() } }
                 return try await group.reduce(into: [[Int]]()) { $0.append($1) }
             }
-            #expect(applied.filter { $0 == [1, 2] }.count == 1)
+            #expect(applied.filter { $0 == [1, 2, 3] }.count == 1)
             #expect(applied.filter(\.isEmpty).count == 3)
             #expect(try await databases[0].migrate() == [])
             let rows = try await databases[0].client.query(
                 PostgresQuery(unsafeSQL: "SELECT version FROM \"\(databases[0].schema)\".migrations"))
             var versions: [Int] = []
             for try await version in rows.decode(Int.self) { versions.append(version) }
-            #expect(versions.sorted() == [1, 2])
+            #expect(versions.sorted() == [1, 2, 3])
         }
+    }
+
+    @Test("a schema at version 2 is upgraded to 3 in place; its tokens keep working and gain a last use")
+    func upgradeFromVersion2() async throws {
+        try await TestPostgres.withDatabases { databases in
+            let database = databases[0]
+            let store = PostgresSCIMTokenStore(database: database)
+            let (token, _) = try await store.issue(label: "JumpCloud", now: Date())
+            // Back to the layout of version 2, as a database of the previous release has it.
+            try await database.client.query(
+                PostgresQuery(unsafeSQL: "ALTER TABLE \"\(database.schema)\".scim_tokens DROP COLUMN last_used_at"))
+            try await database.client.query(
+                PostgresQuery(unsafeSQL: "DELETE FROM \"\(database.schema)\".migrations WHERE version = 3"))
+            #expect(try await database.migrate() == [3])
+            #expect(try await store.listings().map(\.lastUsedAt) == [nil])
+            #expect(try await store.authenticate(Self.request(token)))
+            #expect(try await store.listings().first?.lastUsedAt != nil)
+        }
+    }
+
+    @Test("authenticate looks the hash up on every instance, records the last use once per resolution, refuses revoked and malformed tokens")
+    func authenticate() async throws {
+        try await TestPostgres.withDatabases(instances: 2) { databases in
+            let clock = TestClock(Date(timeIntervalSinceReferenceDate: 800_000_000))
+            let one = PostgresSCIMTokenStore(database: databases[0], now: { clock.now }, lastUsedResolution: 60)
+            let two = PostgresSCIMTokenStore(database: databases[1], now: { clock.now }, lastUsedResolution: 60)
+            let start = clock.now
+            let (token, record) = try await one.issue(label: "JumpCloud", now: start)
+            let (unused, _) = try await one.issue(label: "Backup", now: start + 1)
+            #expect(try await one.listings().map(\.lastUsedAt) == [nil, nil])
+
+            #expect(try await two.authenticate(Self.request(token)))
+            #expect(try await one.listings().map(\.lastUsedAt) == [start, nil])
+            clock.now = start + 30  // within the resolution: not rewritten
+            #expect(try await one.authenticate(Self.request(token)))
+            #expect(try await two.listings().first?.lastUsedAt == start)
+            clock.now = start + 61
+            #expect(try await one.authenticate(Self.request(token)))
+            #expect(try await two.listings().first?.lastUsedAt == start + 61)
+            // An instance with a slower clock never moves the last use backwards.
+            let behind = PostgresSCIMTokenStore(database: databases[1], now: { start + 10 }, lastUsedResolution: 0)
+            #expect(try await behind.authenticate(Self.request(token)))
+            #expect(try await one.listings().first?.lastUsedAt == start + 61)
+
+            for header in ["Bearer " + token + "x", "Basic " + token, token, "Bearer", ""] {
+                let request = SCIMRequest(method: "GET", path: "/Users", headers: ["Authorization": header])
+                #expect(try await !one.authenticate(request), "\(header.prefix(12))")
+            }
+            #expect(try await !one.authenticate(SCIMRequest(method: "GET", path: "/Users")))
+            #expect(try await one.revoke(id: record.id, now: clock.now))
+            #expect(try await !two.authenticate(Self.request(token)))
+            #expect(try await two.authenticate(Self.request(unused)))
+        }
+    }
+
+    static func request(_ token: String) -> SCIMRequest {
+        SCIMRequest(method: "GET", path: "/Users", headers: ["Authorization": "Bearer \(token)"])
     }
 
     @Test("a schema newer than the library is refused")
@@ -106,5 +164,15 @@ struct ExpiryAndConfigurationTests {
             #expect(try await one.load(tenantID: "default")?.entityID == record.entityID)
             #expect(try await one.load(tenantID: "other") == nil)
         }
+    }
+}
+
+/// A clock a test sets.
+private final class TestClock: Sendable {
+    private let value: Mutex<Date>
+    init(_ date: Date) { value = Mutex(date) }
+    var now: Date {
+        get { value.withLock { $0 } }
+        set { value.withLock { $0 = newValue } }
     }
 }

@@ -75,6 +75,12 @@ struct ScaleOutTests {
         try await Task.sleep(for: .milliseconds(1_500))
         for port in [a.port, b.port] { #expect(try await ScaleOut.send(port, "GET", "/scim/v2/Users?count=1", token: second).status == 401) }
         #expect(try await ScaleOut.send(a.port, "GET", "/scim/v2/Users?count=1", token: setup.token).status == 200)
+        // `scim token list` shows the last use the instances recorded, as on SQLite.
+        let listed = try CLIRunner.run(["scim", "token", "list", "--database", setup.url, "--database-schema", setup.schema])
+        let tokens = try #require(try listed.json()["tokens"] as? [[String: Any]])
+        #expect(tokens.count == 2)
+        #expect(tokens.allSatisfy { $0["last_used"] is String }, "\(tokens)")
+        #expect(tokens.filter { $0["revoked"] is String }.count == 1)
     }
 
     @Test("an assertion accepted by one instance is `replayed` at the other")

@@ -192,8 +192,9 @@ public struct SCIMBearerTokenAuthenticator: SCIMAuthenticator {
         return SCIMToken.verify(token, against: try await source.activeTokenRecords())
     }
 
-    /// The token of an `Authorization: Bearer …` header (scheme case-insensitive).
-    static func bearerToken(_ request: SCIMRequest) -> String? {
+    /// The token of the request's `Authorization: Bearer …` header (scheme case-insensitive, surrounding blanks
+    /// ignored), or nil when the header is missing or malformed. For hosts writing their own authenticator.
+    public static func bearerToken(_ request: SCIMRequest) -> String? {
         guard let header = request.header("Authorization") else { return nil }
         let bytes = header.utf8
         guard bytes.count > 7, bytes.prefix(6).elementsEqual("bearer".utf8, by: { $0 | 0x20 == $1 }),
