@@ -25,8 +25,24 @@ struct CLIRunner {
         .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
     /// Runs `kisi-identity` with `arguments`, optionally feeding `stdin`; kills it after `timeout` seconds.
+    ///
+    /// The waiting happens on a thread of its own, not on one of the cooperative threads (2 on a 2-core machine),
+    /// which every async test of the run shares: a child that runs for seconds must not hold one of them.
     static func run(
         _ arguments: [String], stdin: Data? = nil, environment: [String: String]? = nil, timeout: Double = 120
+    ) async throws -> Result {
+        try await withCheckedThrowingContinuation { continuation in
+            Thread {
+                continuation.resume(
+                    with: Swift.Result {
+                        try runBlocking(arguments, stdin: stdin, environment: environment, timeout: timeout)
+                    })
+            }.start()
+        }
+    }
+
+    private static func runBlocking(
+        _ arguments: [String], stdin: Data?, environment: [String: String]?, timeout: Double
     ) throws -> Result {
         let process = Process()
         process.executableURL = productsDirectory.appendingPathComponent("kisi-identity")

@@ -71,10 +71,10 @@ private func expectFailure(_ result: CLIRunner.Result, code: String) throws {
 }
 
 @Suite(.serialized) struct DirectoryCLITests {
-    @Test func groupsListsIDNameDescription() throws {
+    @Test func groupsListsIDNameDescription() async throws {
         let server = try startFakeJumpCloud()
         defer { server.stop() }
-        let result = try CLIRunner.run(["directory", "groups", "--api-key", key, "--base-url", server.origin])
+        let result = try await CLIRunner.run(["directory", "groups", "--api-key", key, "--base-url", server.origin])
         #expect(result.exitCode == 0, "\(result.stdout) \(result.stderr)")
         let groups = try #require(
             try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [[String: Any]])
@@ -87,10 +87,10 @@ private func expectFailure(_ result: CLIRunner.Result, code: String) throws {
         #expect(!result.stderr.contains(key))
     }
 
-    @Test func planFollowsTheContract() throws {
+    @Test func planFollowsTheContract() async throws {
         let server = try startFakeJumpCloud(requiredOrgID: org)
         defer { server.stop() }
-        let result = try CLIRunner.run([
+        let result = try await CLIRunner.run([
             "directory", "plan", "--api-key", key, "--org-id", org, "--base-url", server.origin,
             "--group", sales, "--group", support, "--existing", try writeExisting(existingJSON),
         ])
@@ -111,10 +111,10 @@ private func expectFailure(_ result: CLIRunner.Result, code: String) throws {
         #expect(!result.stderr.contains(key))
     }
 
-    @Test func brakeLimitsAreConfigurable() throws {
+    @Test func brakeLimitsAreConfigurable() async throws {
         let server = try startFakeJumpCloud()
         defer { server.stop() }
-        let result = try CLIRunner.run([
+        let result = try await CLIRunner.run([
             "directory", "plan", "--api-key", key, "--base-url", server.origin, "--group", sales, "--group", support,
             "--existing", try writeExisting(existingJSON), "--max-deactivation-share", "0.5",
         ])
@@ -125,10 +125,10 @@ private func expectFailure(_ result: CLIRunner.Result, code: String) throws {
         #expect(brake["managedActive"] as? Int == 3)
     }
 
-    @Test func planCreatesNewUsersAndReadsStdin() throws {
+    @Test func planCreatesNewUsersAndReadsStdin() async throws {
         let server = try startFakeJumpCloud()
         defer { server.stop() }
-        let result = try CLIRunner.run(
+        let result = try await CLIRunner.run(
             [
                 "directory", "plan", "--api-key", key, "--base-url", server.origin, "--group", support,
                 "--existing", "-",
@@ -141,10 +141,10 @@ private func expectFailure(_ result: CLIRunner.Result, code: String) throws {
         #expect(plan["unchanged"] as? Int == 0)
     }
 
-    @Test func wrongKeyIsInvalidAPIKey() throws {
+    @Test func wrongKeyIsInvalidAPIKey() async throws {
         let server = try startFakeJumpCloud()
         defer { server.stop() }
-        let result = try CLIRunner.run([
+        let result = try await CLIRunner.run([
             "directory", "plan", "--api-key", "wrong-\(key)", "--base-url", server.origin, "--group", sales,
             "--existing", try writeExisting(existingJSON),
         ])
@@ -152,28 +152,28 @@ private func expectFailure(_ result: CLIRunner.Result, code: String) throws {
         #expect(!result.stderr.contains("wrong-\(key)"))
     }
 
-    @Test func multiTenantKeyWithoutOrgIsOrgIDRequired() throws {
+    @Test func multiTenantKeyWithoutOrgIsOrgIDRequired() async throws {
         let server = try startFakeJumpCloud(requiredOrgID: org)
         defer { server.stop() }
         try expectFailure(
-            try CLIRunner.run(["directory", "groups", "--api-key", key, "--base-url", server.origin]),
+            try await CLIRunner.run(["directory", "groups", "--api-key", key, "--base-url", server.origin]),
             code: "org_id_required")
     }
 
-    @Test func unknownGroupIsGroupNotFound() throws {
+    @Test func unknownGroupIsGroupNotFound() async throws {
         let server = try startFakeJumpCloud()
         defer { server.stop() }
-        let result = try CLIRunner.run([
+        let result = try await CLIRunner.run([
             "directory", "plan", "--api-key", key, "--base-url", server.origin, "--group", sales,
             "--group", "ffffffffffffffffffffffff", "--existing", try writeExisting(existingJSON),
         ])
         try expectFailure(result, code: "group_not_found")
     }
 
-    @Test func malformedExistingIsInvalidExisting() throws {
+    @Test func malformedExistingIsInvalidExisting() async throws {
         let server = try startFakeJumpCloud()
         defer { server.stop() }
-        let result = try CLIRunner.run([
+        let result = try await CLIRunner.run([
             "directory", "plan", "--api-key", key, "--base-url", server.origin, "--group", sales,
             "--existing", try writeExisting(#"{"users":[{"email":"a@example.com"}]}"#),
         ])
@@ -185,27 +185,27 @@ private func expectFailure(_ result: CLIRunner.Result, code: String) throws {
         (["--org-id", "not-hex"], "invalid_org_id"),
         (["--base-url", "http://console.jumpcloud.com"], "invalid_base_url"),
     ])
-    func refusedBeforeSending(extra: [String], code: String) throws {
-        try expectFailure(try CLIRunner.run(["directory", "groups", "--api-key", key] + extra), code: code)
+    func refusedBeforeSending(extra: [String], code: String) async throws {
+        try expectFailure(try await CLIRunner.run(["directory", "groups", "--api-key", key] + extra), code: code)
     }
 
-    @Test func redirectsAreNotFollowed() throws {
+    @Test func redirectsAreNotFollowed() async throws {
         let server = try startFakeJumpCloud { target in
             target.hasPrefix("/api/v2/usergroups")
                 ? .init(status: 302, headers: [("Location", "/steal")]) : nil
         }
         defer { server.stop() }
-        let result = try CLIRunner.run(["directory", "groups", "--api-key", key, "--base-url", server.origin])
+        let result = try await CLIRunner.run(["directory", "groups", "--api-key", key, "--base-url", server.origin])
         try expectFailure(result, code: "upstream_error")
         #expect(!server.requests.contains { $0.target.hasPrefix("/steal") })
     }
 
-    @Test func truncatedUpstreamAnswerFailsWithoutAPlan() throws {
+    @Test func truncatedUpstreamAnswerFailsWithoutAPlan() async throws {
         let server = try startFakeJumpCloud { target in
             target.hasPrefix("/api/systemusers") ? .init(status: 400, body: Data(#"{"message":"bad"}"#.utf8)) : nil
         }
         defer { server.stop() }
-        let result = try CLIRunner.run([
+        let result = try await CLIRunner.run([
             "directory", "plan", "--api-key", key, "--base-url", server.origin, "--group", sales,
             "--existing", try writeExisting(existingJSON),
         ])
@@ -217,7 +217,7 @@ private func expectFailure(_ result: CLIRunner.Result, code: String) throws {
         ["directory", "plan", "--api-key", key, "--group", sales],
         ["directory", "groups"],
     ])
-    func usageErrorsExit64(arguments: [String]) throws {
-        #expect(try CLIRunner.run(arguments).exitCode == 64)
+    func usageErrorsExit64(arguments: [String]) async throws {
+        #expect(try await CLIRunner.run(arguments).exitCode == 64)
     }
 }

@@ -8,11 +8,11 @@ import Testing
         let directory: URL
         let keyID: String
 
-        init() throws {
+        init() async throws {
             directory = FileManager.default.temporaryDirectory
                 .appendingPathComponent("license-cli-\(UUID().uuidString)")
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-            let result = try CLIRunner.run([
+            let result = try await CLIRunner.run([
                 "license", "keygen", "--out-private", directory.appendingPathComponent("private.json").path,
                 "--out-public", directory.appendingPathComponent("public.json").path,
             ])
@@ -26,8 +26,8 @@ import Testing
         @discardableResult
         func issue(
             _ name: String = "license.txt", org: String = "org_1", features: String = "sso,scim", extra: [String] = []
-        ) throws -> String {
-            let result = try CLIRunner.run(
+        ) async throws -> String {
+            let result = try await CLIRunner.run(
                 [
                     "license", "issue", "--signing-key", path("private.json"), "--org", org, "--features", features,
                     "--days", "30", "--now", "2026-05-01T00:00:00Z", "--id", "lic_cli", "--out", path(name),
@@ -43,8 +43,8 @@ import Testing
         }
     }
 
-    @Test func keygenWritesAPrivateFileOnlyTheOwnerCanRead() throws {
-        let workspace = try Workspace()
+    @Test func keygenWritesAPrivateFileOnlyTheOwnerCanRead() async throws {
+        let workspace = try await Workspace()
         let attributes = try FileManager.default.attributesOfItem(atPath: workspace.path("private.json"))
         #expect((attributes[.posixPermissions] as? NSNumber)?.intValue == 0o600)
         let publicFile = try String(contentsOfFile: workspace.path("public.json"), encoding: .utf8)
@@ -52,9 +52,9 @@ import Testing
         #expect(!publicFile.contains("private_key"))
     }
 
-    @Test func keygenRefusesToOverwrite() throws {
-        let workspace = try Workspace()
-        let result = try CLIRunner.run([
+    @Test func keygenRefusesToOverwrite() async throws {
+        let workspace = try await Workspace()
+        let result = try await CLIRunner.run([
             "license", "keygen", "--out-private", workspace.path("private.json"), "--out-public",
             workspace.path("other.json"),
         ])
@@ -63,10 +63,10 @@ import Testing
         #expect(error["code"] as? String == "file_exists")
     }
 
-    @Test func issuedLicenceVerifiesWithStateAndWarnings() throws {
-        let workspace = try Workspace()
-        let license = try workspace.issue(extra: ["--seats", "50"])
-        let result = try CLIRunner.run([
+    @Test func issuedLicenceVerifiesWithStateAndWarnings() async throws {
+        let workspace = try await Workspace()
+        let license = try await workspace.issue(extra: ["--seats", "50"])
+        let result = try await CLIRunner.run([
             "license", "verify", license, "--public-key", workspace.path("public.json"), "--now",
             "2026-05-10T00:00:00Z",
         ])
@@ -86,29 +86,29 @@ import Testing
         ("2026-04-30T00:00:00Z", "not_started"), ("2026-06-05T00:00:00Z", "in_grace"),
         ("2026-07-01T00:00:00Z", "expired"),
     ])
-    func verifyReportsTheStateAtNow(now: String, state: String) throws {
-        let workspace = try Workspace()
-        let license = try workspace.issue()
-        let result = try CLIRunner.run([
+    func verifyReportsTheStateAtNow(now: String, state: String) async throws {
+        let workspace = try await Workspace()
+        let license = try await workspace.issue()
+        let result = try await CLIRunner.run([
             "license", "verify", license, "--public-key", workspace.path("public.json"), "--now", now,
         ])
         #expect(result.exitCode == 0)
         #expect(try result.json()["state"] as? String == state)
     }
 
-    @Test func verifyChecksTheOrganizationAndRevocationWhenAsked() throws {
-        let workspace = try Workspace()
-        let license = try workspace.issue(org: "org_1")
+    @Test func verifyChecksTheOrganizationAndRevocationWhenAsked() async throws {
+        let workspace = try await Workspace()
+        let license = try await workspace.issue(org: "org_1")
         let key = workspace.path("public.json")
         let base = ["license", "verify", license, "--public-key", key, "--now", "2026-05-10T00:00:00Z"]
-        #expect(try CLIRunner.run(base + ["--org", "org_2"]).json()["state"] as? String == "org_mismatch")
-        #expect(try CLIRunner.run(base + ["--revoked", "x,lic_cli"]).json()["state"] as? String == "revoked")
+        #expect(try await CLIRunner.run(base + ["--org", "org_2"]).json()["state"] as? String == "org_mismatch")
+        #expect(try await CLIRunner.run(base + ["--revoked", "x,lic_cli"]).json()["state"] as? String == "revoked")
     }
 
-    @Test func verifyReadsStdin() throws {
-        let workspace = try Workspace()
-        let license = try Data(contentsOf: URL(fileURLWithPath: try workspace.issue()))
-        let result = try CLIRunner.run(
+    @Test func verifyReadsStdin() async throws {
+        let workspace = try await Workspace()
+        let license = try await Data(contentsOf: URL(fileURLWithPath: try workspace.issue()))
+        let result = try await CLIRunner.run(
             ["license", "verify", "-", "--public-key", workspace.path("public.json"), "--now", "2026-05-10T00:00:00Z"],
             stdin: license
         )
@@ -118,9 +118,9 @@ import Testing
 
     /// Tampered, truncated and foreign-key licences exit 1 with the exact code.
     @Test(arguments: ["tampered", "truncated", "other_key"])
-    func verifyRefusesBadLicences(kind: String) throws {
-        let workspace = try Workspace()
-        let text = try String(contentsOfFile: try workspace.issue(), encoding: .utf8)
+    func verifyRefusesBadLicences(kind: String) async throws {
+        let workspace = try await Workspace()
+        let text = try await String(contentsOfFile: try workspace.issue(), encoding: .utf8)
         let bad: String
         let code: String
         switch kind {
@@ -134,25 +134,25 @@ import Testing
             bad = String(text.prefix(text.count - 40))
             code = "license_malformed"
         default:
-            let other = try Workspace()
-            bad = try String(contentsOfFile: try other.issue(), encoding: .utf8)
+            let other = try await Workspace()
+            bad = try await String(contentsOfFile: try other.issue(), encoding: .utf8)
             code = "license_unknown_key"
         }
         let path = try workspace.write(bad, to: "bad.txt")
-        let result = try CLIRunner.run(["license", "verify", path, "--public-key", workspace.path("public.json")])
+        let result = try await CLIRunner.run(["license", "verify", path, "--public-key", workspace.path("public.json")])
         #expect(result.exitCode == 1)
         let error = try #require(try result.json()["error"] as? [String: Any])
         #expect(error["code"] as? String == code)
     }
 
-    @Test func verifyNeedsAPublicKey() throws {
-        let workspace = try Workspace()
-        #expect(try CLIRunner.run(["license", "verify", try workspace.issue()]).exitCode == 64)
+    @Test func verifyNeedsAPublicKey() async throws {
+        let workspace = try await Workspace()
+        #expect(try await CLIRunner.run(["license", "verify", try workspace.issue()]).exitCode == 64)
     }
 
-    @Test func issueRejectsUnknownFeaturesAsUsageErrors() throws {
-        let workspace = try Workspace()
-        let result = try CLIRunner.run([
+    @Test func issueRejectsUnknownFeaturesAsUsageErrors() async throws {
+        let workspace = try await Workspace()
+        let result = try await CLIRunner.run([
             "license", "issue", "--signing-key", workspace.path("private.json"), "--org", "o", "--features",
             "sso,teleport",
             "--days", "3",
@@ -173,10 +173,10 @@ import Testing
         )
     }
 
-    @Test func checkAllowsTheOwnerAndExplains() throws {
-        let workspace = try Workspace()
-        try workspace.issue()
-        let result = try CLIRunner.run(["license", "check", "--state", try state(workspace), "--action", "enable_scim"])
+    @Test func checkAllowsTheOwnerAndExplains() async throws {
+        let workspace = try await Workspace()
+        try await workspace.issue()
+        let result = try await CLIRunner.run(["license", "check", "--state", try state(workspace), "--action", "enable_scim"])
         #expect(result.exitCode == 0)
         let json = try result.json()
         #expect(json["allowed"] as? Bool == true)
@@ -185,10 +185,10 @@ import Testing
         #expect(json["license_state"] as? String == "active")
     }
 
-    @Test func checkDeniesANonOwnerWithAnAuditEvent() throws {
-        let workspace = try Workspace()
-        try workspace.issue()
-        let result = try CLIRunner.run([
+    @Test func checkDeniesANonOwnerWithAnAuditEvent() async throws {
+        let workspace = try await Workspace()
+        try await workspace.issue()
+        let result = try await CLIRunner.run([
             "license", "check", "--state", try state(workspace, actor: "u_admin"), "--action", "create_scim_token",
         ])
         #expect(result.exitCode == 0)
@@ -202,12 +202,12 @@ import Testing
         #expect(audit["occurred_at"] as? String == "2026-05-10T00:00:00Z")
     }
 
-    @Test func checkTreatsAnUnverifiableLicenceAsADecisionInput() throws {
-        let workspace = try Workspace()
-        let other = try Workspace()
-        let foreign = try String(contentsOfFile: try other.issue(), encoding: .utf8)
+    @Test func checkTreatsAnUnverifiableLicenceAsADecisionInput() async throws {
+        let workspace = try await Workspace()
+        let other = try await Workspace()
+        let foreign = try await String(contentsOfFile: try other.issue(), encoding: .utf8)
         _ = try workspace.write(foreign, to: "license.txt")
-        let result = try CLIRunner.run(["license", "check", "--state", try state(workspace), "--action", "sso_login"])
+        let result = try await CLIRunner.run(["license", "check", "--state", try state(workspace), "--action", "sso_login"])
         #expect(result.exitCode == 0)
         let json = try result.json()
         #expect(json["allowed"] as? Bool == false)
@@ -216,43 +216,43 @@ import Testing
         #expect(explanations.first?["details"] as? [String] == ["license_unknown_key"])
     }
 
-    @Test func checkNowOptionOverridesTheStateFile() throws {
-        let workspace = try Workspace()
-        try workspace.issue()
-        let result = try CLIRunner.run([
+    @Test func checkNowOptionOverridesTheStateFile() async throws {
+        let workspace = try await Workspace()
+        try await workspace.issue()
+        let result = try await CLIRunner.run([
             "license", "check", "--state", try state(workspace), "--action", "enable_scim", "--now",
             "2026-06-05T00:00:00Z",
         ])
         #expect(try result.json()["reasons"] as? [String] == ["license_in_grace"])
     }
 
-    @Test func checkReportsAnInvalidStateFile() throws {
-        let workspace = try Workspace()
+    @Test func checkReportsAnInvalidStateFile() async throws {
+        let workspace = try await Workspace()
         let path = try workspace.write(#"{"organization": {"id": 5}, "actor": {"id": "u"}}"#, to: "broken.json")
-        let result = try CLIRunner.run(["license", "check", "--state", path, "--action", "sso_login"])
+        let result = try await CLIRunner.run(["license", "check", "--state", path, "--action", "sso_login"])
         #expect(result.exitCode == 1)
         let error = try #require(try result.json()["error"] as? [String: Any])
         #expect(error["code"] as? String == "state_invalid")
     }
 
-    @Test func checkRejectsUnknownActions() throws {
-        let workspace = try Workspace()
-        try workspace.issue()
-        let result = try CLIRunner.run([
+    @Test func checkRejectsUnknownActions() async throws {
+        let workspace = try await Workspace()
+        try await workspace.issue()
+        let result = try await CLIRunner.run([
             "license", "check", "--state", try state(workspace), "--action", "launch_rockets",
         ])
         #expect(result.exitCode == 64)
     }
 
-    @Test func helpSaysIssueAndKeygenAreForDevelopment() throws {
-        let group = try CLIRunner.run(["license", "--help"])
+    @Test func helpSaysIssueAndKeygenAreForDevelopment() async throws {
+        let group = try await CLIRunner.run(["license", "--help"])
         #expect(group.exitCode == 0)
         for name in ["verify", "check", "issue", "keygen"] { #expect(group.stdout.contains(name)) }
         for command in ["issue", "keygen"] {
-            let help = try CLIRunner.run(["license", command, "--help"])
+            let help = try await CLIRunner.run(["license", command, "--help"])
             #expect(help.stdout.contains("For development and tests only"), "\(command)")
         }
-        let check = try CLIRunner.run(["license", "check", "--help"])
+        let check = try await CLIRunner.run(["license", "check", "--help"])
         for key in [
             "organization", "owners", "login_mode", "public_key_files", "revoked_license_ids",
             "set_login_mode_required",

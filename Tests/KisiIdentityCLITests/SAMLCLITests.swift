@@ -13,8 +13,8 @@ import Testing
          "--now", "2026-01-01T00:01:00Z"]
     }
 
-    @Test func validResponsePrintsTheUser() throws {
-        let result = try CLIRunner.run(Self.validateArguments(Self.path("responses/assertion-signed.b64")))
+    @Test func validResponsePrintsTheUser() async throws {
+        let result = try await CLIRunner.run(Self.validateArguments(Self.path("responses/assertion-signed.b64")))
         #expect(result.exitCode == 0)
         let json = try result.json()
         #expect(json["email"] as? String == "alice@example.com")
@@ -30,9 +30,9 @@ import Testing
         #expect(result.stdout.split(separator: "\n").count == 1)
     }
 
-    @Test func stdinAndEncryptedWithKey() throws {
+    @Test func stdinAndEncryptedWithKey() async throws {
         let form = try Data(contentsOf: URL(fileURLWithPath: Self.path("responses/encrypted-aes256-gcm.b64")))
-        let result = try CLIRunner.run(
+        let result = try await CLIRunner.run(
             Self.validateArguments("-") + ["--sp-key", Self.path("keys/sp-other.key"), "--sp-key", Self.path("keys/sp.key")],
             stdin: form)
         #expect(result.exitCode == 0)
@@ -43,8 +43,8 @@ import Testing
         ("wrong-audience", "audience_mismatch"), ("no-signature", "signature_missing"),
         ("encrypted-aes128-cbc", "decryption_failed"), ("expired", "expired"),
     ])
-    func rejectionPrintsTheCode(file: String, code: String) throws {
-        let result = try CLIRunner.run(Self.validateArguments(Self.path("responses/\(file).b64")))
+    func rejectionPrintsTheCode(file: String, code: String) async throws {
+        let result = try await CLIRunner.run(Self.validateArguments(Self.path("responses/\(file).b64")))
         #expect(result.exitCode == 1)
         let error = try #require(try result.json()["error"] as? [String: Any])
         #expect(error["code"] as? String == code)
@@ -52,19 +52,19 @@ import Testing
         #expect(!result.stdout.contains("alice@example.com"))
     }
 
-    @Test func requestIDMustMatch() throws {
+    @Test func requestIDMustMatch() async throws {
         let args = Self.validateArguments(Self.path("responses/sp-initiated.b64"))
-        #expect(try CLIRunner.run(args + ["--request-id", "_req-1"]).exitCode == 0)
-        let mismatch = try CLIRunner.run(args + ["--request-id", "_req-2"])
+        #expect(try await CLIRunner.run(args + ["--request-id", "_req-1"]).exitCode == 0)
+        let mismatch = try await CLIRunner.run(args + ["--request-id", "_req-2"])
         #expect(mismatch.exitCode == 1)
         #expect(mismatch.stdout.contains("in_response_to_mismatch"))
     }
 
-    @Test func clockSkewFlag() throws {
+    @Test func clockSkewFlag() async throws {
         var args = Self.validateArguments(Self.path("responses/assertion-signed.b64"))
         args[args.count - 1] = "2026-01-01T00:07:00Z"  // 120 s past NotOnOrAfter
-        #expect(try CLIRunner.run(args).exitCode == 0)
-        #expect(try CLIRunner.run(args + ["--clock-skew", "60"]).exitCode == 1)
+        #expect(try await CLIRunner.run(args).exitCode == 0)
+        #expect(try await CLIRunner.run(args + ["--clock-skew", "60"]).exitCode == 1)
     }
 
     @Test(arguments: [
@@ -72,12 +72,12 @@ import Testing
         ["saml", "validate", "/nonexistent", "--idp-metadata", "/nonexistent", "--sp-entity-id", "a", "--acs-url", "b"],
         ["saml", "validate", "x", "--idp-metadata", "y", "--sp-entity-id", "a", "--acs-url", "b", "--now", "yesterday"],
     ])
-    func usageErrorsExit64(arguments: [String]) throws {
-        #expect(try CLIRunner.run(arguments).exitCode == 64)
+    func usageErrorsExit64(arguments: [String]) async throws {
+        #expect(try await CLIRunner.run(arguments).exitCode == 64)
     }
 
-    @Test func inspectMetadata() throws {
-        let result = try CLIRunner.run(["saml", "inspect-metadata", Self.path("idp-metadata-rollover.xml")])
+    @Test func inspectMetadata() async throws {
+        let result = try await CLIRunner.run(["saml", "inspect-metadata", Self.path("idp-metadata-rollover.xml")])
         #expect(result.exitCode == 0)
         let json = try result.json()
         #expect(json["entityID"] as? String == "https://sso.jumpcloud.com/saml2/kisi")
@@ -89,14 +89,14 @@ import Testing
         #expect(json["nameIDFormats"] as? [String] == ["urn:oasis:names:tc:SAML:1.1:nameid-format:emailAddress"])
     }
 
-    @Test func inspectBadMetadata() throws {
-        let result = try CLIRunner.run(["saml", "inspect-metadata", Self.path("idp-metadata-no-signing-cert.xml")])
+    @Test func inspectBadMetadata() async throws {
+        let result = try await CLIRunner.run(["saml", "inspect-metadata", Self.path("idp-metadata-no-signing-cert.xml")])
         #expect(result.exitCode == 1)
         #expect(result.stdout.contains("metadata_no_signing_certificate"))
     }
 
-    @Test func benchReportsThroughput() throws {
-        let result = try CLIRunner.run(
+    @Test func benchReportsThroughput() async throws {
+        let result = try await CLIRunner.run(
             Self.validateArguments(Self.path("responses/assertion-signed.b64")).replacingFirst("validate", with: "bench")
                 + ["--seconds", "0.3", "--threads", "2"])
         #expect(result.exitCode == 0)
@@ -106,8 +106,8 @@ import Testing
         #expect((json["p99Microseconds"] as? Double ?? 0) >= (json["p50Microseconds"] as? Double ?? 0))
     }
 
-    @Test func benchRefusesAnInvalidResponse() throws {
-        let result = try CLIRunner.run(
+    @Test func benchRefusesAnInvalidResponse() async throws {
+        let result = try await CLIRunner.run(
             Self.validateArguments(Self.path("responses/wrong-audience.b64")).replacingFirst("validate", with: "bench")
                 + ["--seconds", "0.2"])
         #expect(result.exitCode == 1)

@@ -18,12 +18,12 @@ import Testing
 
     // MARK: cert generate
 
-    @Test func certGenerateWritesAPrivateKeyAndCertificate() throws {
+    @Test func certGenerateWritesAPrivateKeyAndCertificate() async throws {
         let directory = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
         let key = directory.appendingPathComponent("sp.key").path
         let cert = directory.appendingPathComponent("sp.crt").path
-        let result = try CLIRunner.run([
+        let result = try await CLIRunner.run([
             "cert", "generate", "--common-name", "Acme Inc", "--organization", "Acme", "--key-out", key,
             "--cert-out", cert, "--days", "365",
         ])
@@ -44,18 +44,18 @@ import Testing
         #expect(abs(days - 365) < 0.01)
     }
 
-    @Test func certGenerateRefusesToOverwriteUnlessForced() throws {
+    @Test func certGenerateRefusesToOverwriteUnlessForced() async throws {
         let directory = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
         let key = directory.appendingPathComponent("sp.key").path
         let cert = directory.appendingPathComponent("sp.crt").path
         try Data("keep me".utf8).write(to: URL(fileURLWithPath: key))
-        let refused = try CLIRunner.run(["cert", "generate", "--common-name", "x", "--key-out", key, "--cert-out", cert])
+        let refused = try await CLIRunner.run(["cert", "generate", "--common-name", "x", "--key-out", key, "--cert-out", cert])
         #expect(refused.exitCode == 1)
         #expect(try errorCode(refused) == "file_exists")
         #expect(try String(contentsOfFile: key, encoding: .utf8) == "keep me")
         #expect(!FileManager.default.fileExists(atPath: cert))
-        let forced = try CLIRunner.run(["cert", "generate", "--common-name", "x", "--key-out", key, "--cert-out", cert, "--force"])
+        let forced = try await CLIRunner.run(["cert", "generate", "--common-name", "x", "--key-out", key, "--cert-out", cert, "--force"])
         #expect(forced.exitCode == 0)
         #expect(try String(contentsOfFile: key, encoding: .utf8).hasPrefix("-----BEGIN PRIVATE KEY-----"))
         let attributes = try FileManager.default.attributesOfItem(atPath: key)
@@ -67,15 +67,15 @@ import Testing
         ["--days", "0"],
         ["--key-size", "abc"],
     ])
-    func certGenerateUsageErrors(_ extra: [String]) throws {
-        let result = try CLIRunner.run(["cert", "generate", "--common-name", "x", "--key-out", "/tmp/a", "--cert-out", "/tmp/b"] + extra)
+    func certGenerateUsageErrors(_ extra: [String]) async throws {
+        let result = try await CLIRunner.run(["cert", "generate", "--common-name", "x", "--key-out", "/tmp/a", "--cert-out", "/tmp/b"] + extra)
         #expect(result.exitCode == 64)
     }
 
-    @Test func certGenerate3072() throws {
+    @Test func certGenerate3072() async throws {
         let directory = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
-        let result = try CLIRunner.run([
+        let result = try await CLIRunner.run([
             "cert", "generate", "--common-name", "x", "--key-size", "3072",
             "--key-out", directory.appendingPathComponent("k").path, "--cert-out", directory.appendingPathComponent("c").path,
         ])
@@ -85,8 +85,8 @@ import Testing
 
     // MARK: saml sp-metadata
 
-    @Test func spMetadataPublishesEveryCertificate() throws {
-        let result = try CLIRunner.run([
+    @Test func spMetadataPublishesEveryCertificate() async throws {
+        let result = try await CLIRunner.run([
             "saml", "sp-metadata", "--entity-id", Self.entityID, "--acs-url", Self.acsURL,
             "--cert", "\(Self.fixtures)/keys/sp.crt", "--cert", "\(Self.fixtures)/keys/sp-other.crt",
             "--slo-url", "https://kisi.example/saml/slo",
@@ -100,8 +100,8 @@ import Testing
         #expect(result.stdout.contains("SingleLogoutService"))
     }
 
-    @Test func spMetadataRejectsABadCertificate() throws {
-        let result = try CLIRunner.run([
+    @Test func spMetadataRejectsABadCertificate() async throws {
+        let result = try await CLIRunner.run([
             "saml", "sp-metadata", "--entity-id", Self.entityID, "--acs-url", Self.acsURL,
             "--cert", "\(Self.fixtures)/keys/sp.key",
         ])
@@ -109,21 +109,21 @@ import Testing
         #expect(try errorCode(result) == "invalid_key")
     }
 
-    @Test func spMetadataNeedsEntityID() throws {
-        #expect(try CLIRunner.run(["saml", "sp-metadata", "--acs-url", Self.acsURL]).exitCode == 64)
+    @Test func spMetadataNeedsEntityID() async throws {
+        #expect(try await CLIRunner.run(["saml", "sp-metadata", "--acs-url", Self.acsURL]).exitCode == 64)
     }
 
     // MARK: saml authn-request
 
-    private func authnRequest(_ extra: [String], metadata: String = "idp-metadata.xml") throws -> CLIRunner.Result {
-        try CLIRunner.run([
+    private func authnRequest(_ extra: [String], metadata: String = "idp-metadata.xml") async throws -> CLIRunner.Result {
+        try await CLIRunner.run([
             "saml", "authn-request", "--idp-metadata", "\(Self.fixtures)/\(metadata)", "--sp-entity-id", Self.entityID,
             "--acs-url", Self.acsURL,
         ] + extra)
     }
 
-    @Test func redirectRequest() throws {
-        let result = try authnRequest(["--relay-state", "abc"])
+    @Test func redirectRequest() async throws {
+        let result = try await authnRequest(["--relay-state", "abc"])
         #expect(result.exitCode == 0, "\(result.stdout)")
         let json = try result.json()
         let id = try #require(json["id"] as? String)
@@ -134,8 +134,8 @@ import Testing
         #expect(json["html"] == nil)
     }
 
-    @Test func signedRedirectRequest() throws {
-        let result = try authnRequest([
+    @Test func signedRedirectRequest() async throws {
+        let result = try await authnRequest([
             "--sign-key", "\(Self.fixtures)/keys/sp-pkcs1.key", "--sign-cert", "\(Self.fixtures)/keys/sp.crt",
         ])
         #expect(result.exitCode == 0, "\(result.stdout)")
@@ -143,8 +143,8 @@ import Testing
         #expect(url.contains("&SigAlg=http%3A%2F%2Fwww.w3.org%2F2001%2F04%2Fxmldsig-more%23rsa-sha256&Signature="))
     }
 
-    @Test func postRequest() throws {
-        let result = try authnRequest([
+    @Test func postRequest() async throws {
+        let result = try await authnRequest([
             "--binding", "post", "--sign-key", "\(Self.fixtures)/keys/sp.key", "--sign-cert", "\(Self.fixtures)/keys/sp.crt",
         ])
         #expect(result.exitCode == 0, "\(result.stdout)")
@@ -164,8 +164,8 @@ import Testing
         ["--sign-key", "/nonexistent"],
         ["--binding", "artifact"],
     ])
-    func authnRequestUsageErrors(_ extra: [String]) throws {
-        #expect(try authnRequest(extra).exitCode == 64)
+    func authnRequestUsageErrors(_ extra: [String]) async throws {
+        #expect(try await authnRequest(extra).exitCode == 64)
     }
 
     @Test(arguments: [
@@ -174,8 +174,8 @@ import Testing
         (["--sign-key", "\(fixtures)/keys/sp-other.key", "--sign-cert", "\(fixtures)/keys/sp.crt"], "idp-metadata.xml", "invalid_key"),
         ([], "keys/sp.crt", "metadata_invalid"),
     ])
-    func authnRequestFailures(_ extra: [String], _ metadata: String, _ code: String) throws {
-        let result = try authnRequest(extra, metadata: metadata)
+    func authnRequestFailures(_ extra: [String], _ metadata: String, _ code: String) async throws {
+        let result = try await authnRequest(extra, metadata: metadata)
         #expect(result.exitCode == 1)
         #expect(try errorCode(result) == code)
     }

@@ -21,7 +21,7 @@ import FoundationNetworking
 struct ScaleOutTests {
     @Test("SCIM writes through one instance are read through the other; concurrent PATCHes lose no member")
     func scimIsShared() async throws {
-        let setup = try ScaleOut.Setup(url: try #require(TestPostgres.url))
+        let setup = try await ScaleOut.Setup(url: try #require(TestPostgres.url))
         let (a, b) = (try setup.serve(), try setup.serve())
         defer { _ = a.signal(SIGTERM); _ = b.signal(SIGTERM) }
         let created = try await ScaleOut.send(a.port, "POST", "/scim/v2/Users", token: setup.token, json: ScaleOut.user("ann"))
@@ -62,12 +62,12 @@ struct ScaleOutTests {
 
         // A token created and then revoked through the CLI: accepted by both instances, then refused by both
         // (within the instances' one-second trust of an accepted token).
-        let created2 = try CLIRunner.run(["scim", "token", "create", "--database", setup.url, "--database-schema", setup.schema])
+        let created2 = try await CLIRunner.run(["scim", "token", "create", "--database", setup.url, "--database-schema", setup.schema])
         let second = try #require(created2.stdout.split(separator: "\n").last.map(String.init))
         let record = try #require(
             try JSONSerialization.jsonObject(with: Data(created2.stdout.split(separator: "\n")[0].utf8)) as? [String: Any])
         for port in [a.port, b.port] { #expect(try await ScaleOut.send(port, "GET", "/scim/v2/Users?count=1", token: second).status == 200) }
-        let revoke = try CLIRunner.run([
+        let revoke = try await CLIRunner.run([
             "scim", "token", "revoke", try #require(record["id"] as? String), "--database", setup.url,
             "--database-schema", setup.schema,
         ])
@@ -76,7 +76,7 @@ struct ScaleOutTests {
         for port in [a.port, b.port] { #expect(try await ScaleOut.send(port, "GET", "/scim/v2/Users?count=1", token: second).status == 401) }
         #expect(try await ScaleOut.send(a.port, "GET", "/scim/v2/Users?count=1", token: setup.token).status == 200)
         // `scim token list` shows the last use the instances recorded, as on SQLite.
-        let listed = try CLIRunner.run(["scim", "token", "list", "--database", setup.url, "--database-schema", setup.schema])
+        let listed = try await CLIRunner.run(["scim", "token", "list", "--database", setup.url, "--database-schema", setup.schema])
         let tokens = try #require(try listed.json()["tokens"] as? [[String: Any]])
         #expect(tokens.count == 2)
         #expect(tokens.allSatisfy { $0["last_used"] is String }, "\(tokens)")
@@ -85,7 +85,7 @@ struct ScaleOutTests {
 
     @Test("an assertion accepted by one instance is `replayed` at the other")
     func replayIsShared() async throws {
-        let setup = try ScaleOut.Setup(url: try #require(TestPostgres.url))
+        let setup = try await ScaleOut.Setup(url: try #require(TestPostgres.url))
         let (a, b) = (try setup.serve(), try setup.serve())
         defer { _ = a.signal(SIGTERM); _ = b.signal(SIGTERM) }
         let response = try ScaleOut.signedResponse(requestID: nil)
@@ -100,7 +100,7 @@ struct ScaleOutTests {
 
     @Test("an AuthnRequest issued by one instance is answered at the other's ACS exactly once")
     func pendingRequestIsShared() async throws {
-        let setup = try ScaleOut.Setup(url: try #require(TestPostgres.url))
+        let setup = try await ScaleOut.Setup(url: try #require(TestPostgres.url))
         let (a, b) = (try setup.serve(), try setup.serve())
         defer { _ = a.signal(SIGTERM); _ = b.signal(SIGTERM) }
         let requestID = try await ScaleOut.startLogin(a.port, relayState: "/doors")
@@ -137,7 +137,7 @@ struct ScaleOutTests {
     }
 
     private func outage(url: String, database: PrivatePostgresServer) async throws {
-        let setup = try ScaleOut.Setup(url: url)
+        let setup = try await ScaleOut.Setup(url: url)
         let (a, b) = (try setup.serve(), try setup.serve())
         defer { _ = a.signal(SIGTERM); _ = b.signal(SIGTERM) }
         let (portA, portB) = (a.port, b.port)
@@ -199,7 +199,7 @@ struct SQLiteLoginSequenceTests {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("kisi-sqlite-sso-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
-        let setup = try ScaleOut.Setup(url: directory.appendingPathComponent("sso.sqlite").path)
+        let setup = try await ScaleOut.Setup(url: directory.appendingPathComponent("sso.sqlite").path)
         let server = try setup.serve()
         defer { _ = server.signal(SIGTERM) }
         let responses = try (0..<3).map { _ in try ScaleOut.signedResponse(requestID: nil) }
@@ -225,15 +225,15 @@ enum ScaleOut {
         let schema = "scaleout_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").prefix(12).lowercased()
         let token: String
 
-        init(url: String) throws {
+        init(url: String) async throws {
             self.url = url
-            let configure = try CLIRunner.run([
+            let configure = try await CLIRunner.run([
                 "sso", "configure", "--database", url, "--database-schema", schema,
                 "--idp-metadata", ScaleOut.fixtures.appendingPathComponent("idp-metadata.xml").path,
                 "--entity-id", "https://kisi.example/saml/metadata", "--base-url", "https://kisi.example",
             ])
             try #require(configure.exitCode == 0, "sso configure: \(configure.stderr)")
-            let created = try CLIRunner.run(["scim", "token", "create", "--database", url, "--database-schema", schema])
+            let created = try await CLIRunner.run(["scim", "token", "create", "--database", url, "--database-schema", schema])
             try #require(created.exitCode == 0, "token create: \(created.stderr)")
             token = try #require(created.stdout.split(separator: "\n").last.map(String.init))
         }

@@ -74,10 +74,10 @@ import FoundationNetworking
         return (status, try? JSONSerialization.jsonObject(with: data) as? [String: Any])
     }
 
-    @Test func tokenCreateListRevoke() throws {
+    @Test func tokenCreateListRevoke() async throws {
         let (directory, db) = try Self.temporaryDatabase()
         defer { try? FileManager.default.removeItem(at: directory) }
-        let created = try CLIRunner.run(["scim", "token", "create", "--db", db, "--label", "JumpCloud"])
+        let created = try await CLIRunner.run(["scim", "token", "create", "--db", db, "--label", "JumpCloud"])
         #expect(created.exitCode == 0)
         let lines = created.stdout.split(separator: "\n")
         #expect(lines.count == 2)
@@ -87,24 +87,24 @@ import FoundationNetworking
         let id = try #require(record["id"] as? String)
         #expect(record["label"] as? String == "JumpCloud")
 
-        let listed = try CLIRunner.run(["scim", "token", "list", "--db", db])
+        let listed = try await CLIRunner.run(["scim", "token", "list", "--db", db])
         #expect(listed.exitCode == 0)
         #expect(!listed.stdout.contains(token))
         let tokens = try #require(try listed.json()["tokens"] as? [[String: Any]])
         #expect(tokens.map { $0["id"] as? String } == [id])
 
-        #expect(try CLIRunner.run(["scim", "token", "revoke", "--db", db, id]).exitCode == 0)
-        let again = try CLIRunner.run(["scim", "token", "revoke", "--db", db, id])
+        #expect(try await CLIRunner.run(["scim", "token", "revoke", "--db", db, id]).exitCode == 0)
+        let again = try await CLIRunner.run(["scim", "token", "revoke", "--db", db, id])
         #expect(again.exitCode == 1)
         #expect((try again.json()["error"] as? [String: Any])?["code"] as? String == "token_not_found")
-        #expect(try CLIRunner.run(["serve", "--port", "70000"]).exitCode == 64)
+        #expect(try await CLIRunner.run(["serve", "--port", "70000"]).exitCode == 64)
     }
 
     /// SIGKILL in the middle of a write loop: the database reopens and every acknowledged write is there.
     @Test func sigkillLosesNoAcknowledgedWrite() async throws {
         let (directory, db) = try Self.temporaryDatabase()
         defer { try? FileManager.default.removeItem(at: directory) }
-        let token = String(try #require(try CLIRunner.run(["scim", "token", "create", "--db", db]).stdout.split(separator: "\n").last))
+        let token = String(try #require(try await CLIRunner.run(["scim", "token", "create", "--db", db]).stdout.split(separator: "\n").last))
         let server = try Server(db: db)
         let port = server.port
         let writer = Task { () -> [String] in
@@ -135,16 +135,16 @@ import FoundationNetworking
 
     /// A PostgreSQL URL that cannot be used is a clear `database_unavailable` failure (exit 1), after at most the
     /// operation timeout when nothing answers; a bad schema name or pool size is a usage error (exit 64).
-    @Test func unusablePostgresIsAClearFailure() throws {
-        let unreachable = try CLIRunner.run(["scim", "token", "create", "--database", "postgres://kisi@127.0.0.1:9/none"])
+    @Test func unusablePostgresIsAClearFailure() async throws {
+        let unreachable = try await CLIRunner.run(["scim", "token", "create", "--database", "postgres://kisi@127.0.0.1:9/none"])
         #expect(unreachable.exitCode == 1)
         #expect(unreachable.stdout.contains(#"{"error":{"code":"database_unavailable""#))
-        let malformed = try CLIRunner.run(["serve", "--port", "0", "--database", "postgres://127.0.0.1/none"])
+        let malformed = try await CLIRunner.run(["serve", "--port", "0", "--database", "postgres://127.0.0.1/none"])
         #expect(malformed.exitCode == 1)
         #expect(malformed.stdout.contains(#"{"error":{"code":"database_unavailable""#))
-        let schema = try CLIRunner.run(["scim", "token", "list", "--database", "postgres://kisi@127.0.0.1/x", "--database-schema", "a-b"])
+        let schema = try await CLIRunner.run(["scim", "token", "list", "--database", "postgres://kisi@127.0.0.1/x", "--database-schema", "a-b"])
         #expect(schema.exitCode == 64)
-        let pool = try CLIRunner.run(["serve", "--port", "0", "--database-connections", "0"])
+        let pool = try await CLIRunner.run(["serve", "--port", "0", "--database-connections", "0"])
         #expect(pool.exitCode == 64)
         #expect(pool.stderr.contains("--database-connections must be 1…1000"))
     }
@@ -153,7 +153,7 @@ import FoundationNetworking
     @Test func sigtermShutsDownGracefully() async throws {
         let (directory, db) = try Self.temporaryDatabase()
         defer { try? FileManager.default.removeItem(at: directory) }
-        let token = String(try #require(try CLIRunner.run(["scim", "token", "create", "--db", db]).stdout.split(separator: "\n").last))
+        let token = String(try #require(try await CLIRunner.run(["scim", "token", "create", "--db", db]).stdout.split(separator: "\n").last))
         let server = try Server(db: db)
         let body = #"{"schemas":["urn:ietf:params:scim:schemas:core:2.0:User"],"userName":"graceful"}"#
         #expect(try await Self.request(server.port, "POST", "/scim/v2/Users", token: token, body: body).status == 201)

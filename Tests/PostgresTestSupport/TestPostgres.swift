@@ -20,9 +20,10 @@ public enum TestPostgres {
     }
 
     /// Runs `body` with `instances` independent pools (as separate service instances would have) on one fresh,
-    /// migrated schema.
+    /// migrated schema. The default operation timeout is generous (30 s): the whole test run shares two cores,
+    /// and a test about timeouts passes its own.
     public static func withDatabases<Result: Sendable>(
-        instances: Int = 1, migrate: Bool = true, operationTimeout: Duration = .seconds(10),
+        instances: Int = 1, migrate: Bool = true, operationTimeout: Duration = .seconds(30),
         _ body: @Sendable ([IdentityPostgresDatabase]) async throws -> Result
     ) async throws -> Result {
         guard let url else { throw TestPostgresMissing() }
