@@ -142,12 +142,12 @@ public struct ServerStores: Sendable {
         authenticator = RecentlyAcceptedTokens(inner: tokens, seconds: 1)
         self.tokens = PostgresTokenAdministration(store: tokens, now: now)
         sso = SSOConfigurationStore(database: database)
-        replayCache = PostgresReplayCache(database: database)
-        pendingRequests = PostgresPendingRequestStore(database: database)
-        postgres = database
-        healthCheck = { await database.ping() }
         let replay = PostgresReplayCache(database: database)
         let pending = PostgresPendingRequestStore(database: database)
+        replayCache = replay
+        pendingRequests = pending
+        postgres = database
+        healthCheck = { await database.ping() }
         purge = { now in try await replay.purgeExpired(now: now) + pending.purgeExpired(now: now) }
     }
 
