@@ -52,15 +52,21 @@ public struct PostgresSCIMTokenStore: SCIMTokenRecordSource, SCIMAuthenticator {
         guard let found else { return false }
         let time = now().timeIntervalSinceReferenceDate
         if found.lastUsed.map({ time - $0 >= lastUsedResolution }) ?? true {
-            // Instances may race here; the condition keeps the newest time.
+            // Bookkeeping must not slow the request down: the commit does not wait for the WAL to reach the disk
+            // (a crash may lose one last-use time), and a row another request is already updating is skipped
+            // rather than waited for. The condition keeps the newest time when instances race.
             _ = try? await database.perform("scim.tokens.last_used") { [database] in
-                try await database.client.query(
-                    PostgresQuery(
-                        unsafeSQL: """
-                            UPDATE \(table) SET last_used_at = $2
-                            WHERE id = $1 AND (last_used_at IS NULL OR last_used_at < $2)
-                            """,
-                        binds: try binds(found.id, time)), logger: database.logger)
+                try await database.client.withTransaction(logger: database.logger) { connection in
+                    try await connection.query("SET LOCAL synchronous_commit TO OFF", logger: database.logger)
+                    try await connection.query(
+                        PostgresQuery(
+                            unsafeSQL: """
+                                UPDATE \(table) SET last_used_at = $2 WHERE id = (
+                                    SELECT id FROM \(table) WHERE id = $1 AND (last_used_at IS NULL OR last_used_at < $2)
+                                    FOR UPDATE SKIP LOCKED)
+                                """,
+                            binds: try binds(found.id, time)), logger: database.logger)
+                }
             }
         }
         return true
