@@ -9,15 +9,7 @@ import Testing
 struct FaultTests {
     @Test("stopping PostgreSQL mid-use loses no acknowledged write; the pool recovers without a restart")
     func restartMidUse() async throws {
-        let server = PrivatePostgresServer()
-        let url = try await server.run("start")
-        do {
-            try await exercise(url: url, server: server)
-        } catch {
-            _ = try? await server.run("stop")
-            throw error
-        }
-        try await server.run("stop")
+        try await PrivatePostgresServer.withServer { url, server in try await exercise(url: url, server: server) }
     }
 
     private func exercise(url: String, server: PrivatePostgresServer) async throws {

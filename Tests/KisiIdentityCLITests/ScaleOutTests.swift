@@ -125,15 +125,7 @@ struct ScaleOutTests {
 
     @Test("PostgreSQL stopped mid-load: 503s, no acknowledged write lost, both instances recover without restart")
     func outageAndRecovery() async throws {
-        let database = PrivatePostgresServer()
-        let url = try await database.run("start")
-        do {
-            try await outage(url: url, database: database)
-        } catch {
-            _ = try? await database.run("stop")
-            throw error
-        }
-        try await database.run("stop")
+        try await PrivatePostgresServer.withServer { url, database in try await outage(url: url, database: database) }
     }
 
     private func outage(url: String, database: PrivatePostgresServer) async throws {

@@ -37,6 +37,24 @@ public struct PrivatePostgresServer: Sendable {
             .trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
+    /// Starts a private server, runs `body` with its URL and this handle (to `pause`/`resume` it), and stops it
+    /// whether `body` returns or throws.
+    public static func withServer<Result: Sendable>(
+        _ body: (String, PrivatePostgresServer) async throws -> Result
+    ) async throws -> Result {
+        let server = PrivatePostgresServer()
+        let url = try await server.run("start")
+        let result: Result
+        do {
+            result = try await body(url, server)
+        } catch {
+            _ = try? await server.run("stop")
+            throw error
+        }
+        try await server.run("stop")
+        return result
+    }
+
     /// The script exited with a failure.
     public struct ScriptFailed: Error { public let command: String }
 }
