@@ -7,6 +7,31 @@ let swiftSettings: [SwiftSetting] = [
     .enableUpcomingFeature("MemberImportVisibility"),
 ]
 
+/// One package trait per library, named like its product. An embedder that names only the traits of the libraries
+/// it imports resolves only their dependencies (SwiftPM 6.1+ prunes dependencies reached only through a disabled
+/// trait), e.g. `.package(url: "…/kisi-identity", from: "…", traits: ["SAMLCore"])` resolves swift-log,
+/// swift-crypto, swift-certificates and swift-asn1 and nothing else. All four are on by default.
+/// `Scripts/check-embedders.sh` (run by CI) proves it with the packages under `Examples/`.
+let libraryTraits: [(name: String, description: String)] = [
+    ("SAMLCore", "SAML 2.0 service provider (swift-log, swift-crypto, swift-certificates, swift-asn1; libxml2, libxmlsec1)"),
+    ("SCIMCore", "SCIM 2.0 service provider core (swift-log, swift-crypto)"),
+    ("DirectoryImport", "JumpCloud Directory API client and import plans (swift-log, swift-http-types)"),
+    ("Licensing", "Signed SSO licenses and owner/integration gating (swift-log, swift-crypto)"),
+]
+
+/// A dependency that a library needs only when its trait is enabled.
+func product(_ name: String, _ package: String, for library: String) -> Target.Dependency {
+    .product(name: name, package: package, condition: .when(traits: [library]))
+}
+
+/// A C system-library target that a library needs only when its trait is enabled.
+func system(_ name: String, for library: String) -> Target.Dependency {
+    .target(name: name, condition: .when(traits: [library]))
+}
+
+// The reference server, its PostgreSQL stores and the `kisi-identity` CLI live in the nested package `Server/`
+// (it depends on this one by path, like `Benchmarks/`), so that no embedder of a library resolves Hummingbird,
+// GRDB, swift-nio or postgres-nio.
 let package = Package(
     name: "KisiIdentity",
     platforms: [.macOS(.v15)],
@@ -15,23 +40,17 @@ let package = Package(
         .library(name: "SCIMCore", targets: ["SCIMCore"]),
         .library(name: "DirectoryImport", targets: ["DirectoryImport"]),
         .library(name: "Licensing", targets: ["Licensing"]),
-        // PostgreSQL-backed stores for hosts running several instances; only hosts that use it resolve postgres-nio.
-        .library(name: "IdentityPostgres", targets: ["IdentityPostgres"]),
-        .executable(name: "kisi-identity", targets: ["KisiIdentityCLI"]),
     ],
+    traits: Set(libraryTraits.map { Trait(name: $0.name, description: $0.description) })
+        .union([.default(enabledTraits: Set(libraryTraits.map(\.name)))]),
     dependencies: [
-        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
         .package(url: "https://github.com/apple/swift-certificates", from: "1.21.1"),
         .package(url: "https://github.com/apple/swift-asn1", from: "1.7.4"),
         .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
+        // Test-only (LicensingTests): SwiftPM does not resolve it for embedders.
         .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
-        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
-        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
-        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
-        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
-        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
     ],
     targets: [
         // MARK: C system libraries (see ../shared/notes/xmlsec.md for the traps these shims avoid)
@@ -55,94 +74,46 @@ let package = Package(
         .target(
             name: "SAMLCore",
             dependencies: [
-                "CLibXML2",
-                "CXMLSec",
-                "CZlib",
-                .product(name: "Logging", package: "swift-log"),
-                .product(name: "Crypto", package: "swift-crypto"),
-                .product(name: "_CryptoExtras", package: "swift-crypto"),
-                .product(name: "X509", package: "swift-certificates"),
-                .product(name: "SwiftASN1", package: "swift-asn1"),
+                system("CLibXML2", for: "SAMLCore"),
+                system("CXMLSec", for: "SAMLCore"),
+                system("CZlib", for: "SAMLCore"),
+                product("Logging", "swift-log", for: "SAMLCore"),
+                product("Crypto", "swift-crypto", for: "SAMLCore"),
+                product("_CryptoExtras", "swift-crypto", for: "SAMLCore"),
+                product("X509", "swift-certificates", for: "SAMLCore"),
+                product("SwiftASN1", "swift-asn1", for: "SAMLCore"),
             ],
             swiftSettings: swiftSettings
         ),
         .target(
             name: "SCIMCore",
             dependencies: [
-                .product(name: "Logging", package: "swift-log"),
-                .product(name: "Crypto", package: "swift-crypto"),
+                product("Logging", "swift-log", for: "SCIMCore"),
+                product("Crypto", "swift-crypto", for: "SCIMCore"),
             ],
             swiftSettings: swiftSettings
         ),
         .target(
             name: "DirectoryImport",
             dependencies: [
-                .product(name: "Logging", package: "swift-log"),
-                .product(name: "HTTPTypes", package: "swift-http-types"),
+                product("Logging", "swift-log", for: "DirectoryImport"),
+                product("HTTPTypes", "swift-http-types", for: "DirectoryImport"),
             ],
             swiftSettings: swiftSettings
         ),
         .target(
             name: "Licensing",
             dependencies: [
-                .product(name: "Crypto", package: "swift-crypto"),
-                .product(name: "Logging", package: "swift-log"),
+                product("Crypto", "swift-crypto", for: "Licensing"),
+                product("Logging", "swift-log", for: "Licensing"),
             ],
             swiftSettings: swiftSettings
         ),
 
-        // MARK: Reference server (routing, persistence, lifecycle; rules stay in the libraries)
-        .target(
-            name: "KisiIdentityServer",
-            dependencies: [
-                "SAMLCore",
-                "SCIMCore",
-                .product(name: "Logging", package: "swift-log"),
-                .product(name: "Hummingbird", package: "hummingbird"),
-                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
-                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
-                .product(name: "HTTPTypes", package: "swift-http-types"),
-                .product(name: "GRDB", package: "GRDB.swift"),
-                .product(name: "NIOCore", package: "swift-nio"),
-                // `serve --database postgres://…`: the reference server can run as several instances.
-                "IdentityPostgres",
-            ],
-            swiftSettings: swiftSettings
-        ),
-        // MARK: PostgreSQL stores for hosts running several instances (only they resolve postgres-nio)
-        .target(
-            name: "IdentityPostgres",
-            dependencies: [
-                "SCIMCore",
-                "SAMLCore",
-                .product(name: "PostgresNIO", package: "postgres-nio"),
-                .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "Logging", package: "swift-log"),
-            ],
-            swiftSettings: swiftSettings
-        ),
-
-        // MARK: Command-line tool
-        .executableTarget(
-            name: "KisiIdentityCLI",
-            dependencies: [
-                "SAMLCore",
-                "SCIMCore",
-                "DirectoryImport",
-                "Licensing",
-                "KisiIdentityServer",
-                "IdentityPostgres",
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
-                .product(name: "Logging", package: "swift-log"),
-                .product(name: "HTTPTypes", package: "swift-http-types"),
-            ],
-            swiftSettings: swiftSettings
-        ),
-
-        // MARK: Tests
+        // MARK: Tests (the server's, PostgreSQL's and the CLI's are in Server/)
         .testTarget(
             name: "SAMLCoreTests",
-            dependencies: ["SAMLCore", "CXMLSec", .product(name: "Logging", package: "swift-log")],
+            dependencies: ["SAMLCore", "CXMLSec", "CLibXML2", .product(name: "Logging", package: "swift-log")],
             exclude: ["Fixtures", "Scripts"],
             swiftSettings: swiftSettings
         ),
@@ -161,63 +132,14 @@ let package = Package(
             dependencies: ["Licensing", .product(name: "PropertyBased", package: "swift-property-based")],
             swiftSettings: swiftSettings
         ),
-        // The throwaway PostgreSQL servers the PostgreSQL-backed tests share (not a product).
-        .target(
-            name: "PostgresTestSupport",
-            dependencies: [
-                "IdentityPostgres",
-                .product(name: "Logging", package: "swift-log"),
-                .product(name: "PostgresNIO", package: "postgres-nio"),
-            ],
-            path: "Tests/PostgresTestSupport",
-            swiftSettings: swiftSettings
-        ),
-        .testTarget(
-            name: "IdentityPostgresTests",
-            dependencies: [
-                "IdentityPostgres", "SCIMCore", "SAMLCore", "PostgresTestSupport",
-                .product(name: "Logging", package: "swift-log"),
-                .product(name: "PostgresNIO", package: "postgres-nio"),
-            ],
-            swiftSettings: swiftSettings
-        ),
-        // One store suite run against every store implementation (in-memory, SQLite, PostgreSQL).
-        .testTarget(
-            name: "StoreConformanceTests",
-            dependencies: [
-                "IdentityPostgres", "SCIMCore", "SAMLCore", "KisiIdentityServer", "PostgresTestSupport",
-                .product(name: "Logging", package: "swift-log"),
-                .product(name: "PostgresNIO", package: "postgres-nio"),
-            ],
-            swiftSettings: swiftSettings
-        ),
-        .testTarget(
-            name: "KisiIdentityCLITests",
-            dependencies: [
-                "KisiIdentityCLI",
-                // DirectoryCLITests serves an InMemoryJumpCloud on a loopback socket.
-                "DirectoryImport",
-                // ScaleOutTests run two `serve` processes on a throwaway PostgreSQL.
-                "PostgresTestSupport",
-                .product(name: "HTTPTypes", package: "swift-http-types"),
-            ],
-            swiftSettings: swiftSettings
-        ),
-        .testTarget(
-            name: "KisiIdentityServerTests",
-            dependencies: [
-                "KisiIdentityServer",
-                "SCIMCore",
-                "PostgresTestSupport",
-                .product(name: "Logging", package: "swift-log"),
-                .product(name: "HummingbirdTesting", package: "hummingbird"),
-                .product(name: "PostgresNIO", package: "postgres-nio"),
-                .product(name: "GRDB", package: "GRDB.swift"),
-            ],
-            swiftSettings: swiftSettings
-        ),
     ]
 )
+
+// MARK: Documentation, declared only when KISI_DOCS is set (Scripts/docs.sh, run by CI), so that no embedder
+// resolves swift-docc-plugin.
+if Context.environment["KISI_DOCS"] != nil {
+    package.dependencies.append(.package(url: "https://github.com/swiftlang/swift-docc-plugin", from: "1.5.0"))
+}
 
 // MARK: Fuzz harnesses (libFuzzer), declared only when KISI_FUZZ is set: Scripts/fuzz.sh sets it and builds into
 // .build-fuzz with -sanitize=fuzzer,address. A plain `swift build`/`swift test` never sees these targets.
@@ -233,7 +155,7 @@ if Context.environment["KISI_FUZZ"] != nil {
             "DirectoryImport", "FuzzSupport", .product(name: "Logging", package: "swift-log"),
             .product(name: "HTTPTypes", package: "swift-http-types"),
         ]),
-        ("FuzzLicence", ["Licensing", .product(name: "Crypto", package: "swift-crypto")]),
+        ("FuzzLicense", ["Licensing", .product(name: "Crypto", package: "swift-crypto")]),
     ]
     // Setup shared by several harnesses (the SAML validator over the fixtures, the inline task executor).
     package.targets.append(

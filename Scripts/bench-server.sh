@@ -20,8 +20,8 @@ INSTANCES="${INSTANCES:-1}"
 command -v wrk >/dev/null || { echo "wrk is missing: apt-get install -y wrk" >&2; exit 1; }
 
 if [[ -z "${KISI_BIN:-}" ]]; then
-  swift build -c release --product kisi-identity >/dev/null
-  KISI_BIN="$(swift build -c release --show-bin-path)/kisi-identity"
+  swift build --package-path "$(dirname "$0")/../Server" -c release --product kisi-identity >/dev/null
+  KISI_BIN="$(swift build --package-path "$(dirname "$0")/../Server" -c release --show-bin-path)/kisi-identity"
 fi
 
 WORK="$(mktemp -d)"

@@ -2,7 +2,7 @@
 # Builds one libFuzzer harness (Sources/Fuzz/<TARGET>) into .build-fuzz and runs it for SECONDS.
 #   Scripts/fuzz.sh TARGET SECONDS [extra libFuzzer flags...]
 # Targets: FuzzSAMLResponse FuzzSAMLBase64 FuzzIdPMetadata FuzzSCIMFilter FuzzSCIMPatch FuzzSCIMRequest
-#          FuzzJumpCloud FuzzLicence
+#          FuzzJumpCloud FuzzLicense
 # The corpus grows in .build-fuzz/corpus/TARGET (seeded from Fuzz/corpus/TARGET, which stays small and
 # committed); crashes land in .build-fuzz/artifacts/TARGET. Set FUZZ_JOBS to parallelise (default 1 process).
 set -euo pipefail
@@ -37,7 +37,7 @@ case "$target" in
     FuzzSCIMFilter) dict=(-dict=Fuzz/dictionaries/scim-filter.dict) ;;
     FuzzSCIMPatch|FuzzSCIMRequest) dict=(-dict=Fuzz/dictionaries/scim-json.dict) ;;
     FuzzJumpCloud) dict=(-dict=Fuzz/dictionaries/jumpcloud.dict) ;;
-    FuzzLicence) dict=(-dict=Fuzz/dictionaries/licence.dict) ;;
+    FuzzLicense) dict=(-dict=Fuzz/dictionaries/license.dict) ;;
 esac
 
 log=".build-fuzz/$target.log"

@@ -7,7 +7,7 @@
 #   Scripts/postgres-test-server.sh resume   starts it again on the same port
 #   Scripts/postgres-test-server.sh stop     stops the server and deletes its data
 #
-# Typical use:  export KISI_POSTGRES_URL="$(Scripts/postgres-test-server.sh start)"; swift test; Scripts/postgres-test-server.sh stop
+# Typical use:  export KISI_POSTGRES_URL="$(Scripts/postgres-test-server.sh start)"; swift test --package-path Server; Scripts/postgres-test-server.sh stop
 #
 # Needs Debian's PostgreSQL (apt-get install -y postgresql). The server never runs as root: when started by root
 # it runs as the `postgres` user the package creates. Settings: KISI_POSTGRES_DIR (state directory, default

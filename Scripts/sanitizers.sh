@@ -16,7 +16,10 @@ shift
 export SWIFT_BACKTRACE=enable=no
 export LSAN_OPTIONS="suppressions=$PWD/Fuzz/lsan-suppressions.txt${LSAN_OPTIONS:+:$LSAN_OPTIONS}"
 start=$(date +%s)
+# The libraries (this package), then the server, its stores and the CLI (the nested package in Server/).
 swift build --build-tests --scratch-path "$scratch" --sanitize="$sanitizer"
+swift build --package-path Server --build-tests --scratch-path "Server/$scratch" --sanitize="$sanitizer"
 built=$(date +%s)
 swift test --skip-build --scratch-path "$scratch" --sanitize="$sanitizer" "$@"
+swift test --package-path Server --skip-build --scratch-path "Server/$scratch" --sanitize="$sanitizer" "$@"
 echo "sanitizer=$sanitizer build_seconds=$((built - start)) test_seconds=$(( $(date +%s) - built ))"

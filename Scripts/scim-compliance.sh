@@ -15,8 +15,8 @@ if ! "$VENV/bin/python" -c "import scim2_tester, httpx2" 2>/dev/null; then
 fi
 
 if [[ -z "${KISI_BIN:-}" ]]; then
-  swift build --product kisi-identity >/dev/null
-  KISI_BIN="$(swift build --show-bin-path)/kisi-identity"
+  swift build --package-path "$(dirname "$0")/../Server" --product kisi-identity >/dev/null
+  KISI_BIN="$(swift build --package-path "$(dirname "$0")/../Server" --show-bin-path)/kisi-identity"
 fi
 
 WORK="$(mktemp -d)"

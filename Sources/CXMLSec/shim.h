@@ -15,6 +15,7 @@
 #define XMLSEC_OPENSSL3_ENGINES 1
 #define __XMLSEC_FUNCTION__ __func__
 
+#include <limits.h>
 #include <libxml/xmlversion.h>
 #undef LIBXML_ICU_ENABLED
 
@@ -74,5 +75,48 @@ static inline xmlSecKeyDataId kisi_keydata_retrieval_method(void) { return xmlSe
 static inline xmlSecKeyDataId kisi_keydata_name(void) { return xmlSecKeyDataNameGetKlass(); }
 static inline xmlSecKeyDataId kisi_keydata_value(void) { return xmlSecKeyDataValueGetKlass(); }
 static inline xmlSecKeyStoreId kisi_keystore_simple(void) { return xmlSecSimpleKeysStoreGetKlass(); }
+
+/*
+ * Decrypts `node` (an xenc:EncryptedData of Type Element or Content) and puts the parsed plaintext in its place,
+ * as xmlSecEncCtxDecrypt does, but parsing with this module's own options (no network, errors kept out of the
+ * thread's error handlers) instead of libxmlsec1's process-wide default parser options, which SAMLCore leaves
+ * alone. The plaintext is parsed in the context of node's parent, like xmlsec's xmlSecReplaceNodeBuffer: content
+ * mode admits no DOCTYPE, and the document has no DTD, so an entity reference is an error.
+ * Returns 0 on success, -1 when decryption failed, -2 for another Type, -3 when the plaintext is not well-formed
+ * XML (then the document is unchanged).
+ */
+static inline int kisi_enc_decrypt_replacing(xmlSecEncCtxPtr ctx, xmlNodePtr node) {
+    if (node == NULL || node->parent == NULL || node->doc == NULL) return -1;
+    xmlSecBufferPtr result = xmlSecEncCtxDecryptToBuffer(ctx, node);
+    if (result == NULL) return -1;
+    if (ctx->type == NULL || !(xmlStrEqual(ctx->type, xmlSecTypeEncElement) || xmlStrEqual(ctx->type, xmlSecTypeEncContent))) {
+        return -2;
+    }
+    const xmlSecByte *data = xmlSecBufferGetData(result);
+    xmlSecSize size = xmlSecBufferGetSize(result);
+    if (data == NULL || size == 0 || size > (xmlSecSize)INT_MAX) return -3;
+
+    xmlDocPtr doc = node->doc;
+    /* libxml2 would otherwise switch the plaintext's encoding to the document's declared one. */
+    const xmlChar *encoding = doc->encoding;
+    doc->encoding = NULL;
+    xmlNodePtr results = NULL;
+    xmlParserErrors status = xmlParseInNodeContext(
+        node->parent, (const char *)data, (int)size,
+        XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING, &results);
+    doc->encoding = encoding;
+    if (status != XML_ERR_OK) {
+        if (results != NULL) xmlFreeNodeList(results);
+        return -3;
+    }
+    while (results != NULL) {
+        xmlNodePtr next = results->next;
+        xmlAddPrevSibling(node, results);
+        results = next;
+    }
+    xmlUnlinkNode(node);
+    xmlFreeNode(node);
+    return 0;
+}
 
 #endif

@@ -8,7 +8,7 @@
 ///
 /// `code` is stable and machine-readable (snake_case); `message` is a human sentence safe to show an
 /// administrator. `detail` carries what went wrong internally (for logs only); it never contains key
-/// material or whole licences.
+/// material or whole licenses.
 public struct LicensingError: Error, Sendable, Hashable, CustomStringConvertible {
     /// A stable, machine-readable error code.
     public struct Code: Sendable, Hashable, CustomStringConvertible, Codable {
@@ -17,17 +17,17 @@ public struct LicensingError: Error, Sendable, Hashable, CustomStringConvertible
 
         private init(_ rawValue: String) { self.rawValue = rawValue }
 
-        /// The text is not a licence envelope (missing or misplaced BEGIN/END lines, unknown header, bad base64).
+        /// The text is not a license envelope (missing or misplaced BEGIN/END lines, unknown header, bad base64).
         public static let malformed = Code("license_malformed")
         /// The envelope names a key id that the host does not trust.
         public static let unknownKey = Code("license_unknown_key")
         /// The Ed25519 signature does not verify over the payload bytes with the pinned key.
         public static let signatureInvalid = Code("license_signature_invalid")
-        /// The signature verified but the payload is not a valid licence document.
+        /// The signature verified but the payload is not a valid license document.
         public static let payloadInvalid = Code("license_payload_invalid")
         /// A signing or public key could not be read.
         public static let keyInvalid = Code("license_key_invalid")
-        /// A licence could not be produced (e.g. inconsistent dates).
+        /// A license could not be produced (e.g. inconsistent dates).
         public static let issueFailed = Code("license_issue_failed")
 
         /// Every code, for documentation and tests.
@@ -57,7 +57,7 @@ public struct LicensingError: Error, Sendable, Hashable, CustomStringConvertible
 
     /// The stable code.
     public let code: Code
-    /// A human-readable explanation, safe to show to the administrator who supplied the licence.
+    /// A human-readable explanation, safe to show to the administrator who supplied the license.
     public let message: String
     /// Internal detail for logs (never key material).
     public let detail: String?

@@ -8,7 +8,7 @@ import Testing
 @Suite struct DocumentationSnippetTests {
     @Test func overviewSnippet() {
         let pinnedKey = Fixture.signingKey.publicKey
-        let storedLicenceText = Fixture.envelope(Fixture.license(features: [.sso, .scim]))
+        let storedLicenseText = Fixture.envelope(Fixture.license(features: [.sso, .scim]))
         let userID = "u_owner"
         let organizationState = OrganizationState(id: Fixture.orgID, owners: [OwnerAccount(id: "u_owner")])
         let now = Fixture.now
@@ -22,9 +22,9 @@ import Testing
 
         // From Licensing.md:
         let verifier = LicenseVerifier(trustedKeys: [pinnedKey])
-        let evidence = LicenseEvidence(envelope: storedLicenceText, verifier: verifier)
+        let evidence = LicenseEvidence(envelope: storedLicenseText, verifier: verifier)
         let decision = GatingPolicy().decide(
-            .enableSCIM, actor: Actor(id: userID), organization: organizationState, license: evidence, now: now)
+            .enableSCIM, actor: ActingUser(id: userID), organization: organizationState, license: evidence, now: now)
         if !decision.allowed {
             show(decision.reasons)
         }
@@ -52,7 +52,7 @@ import Testing
                 reauthenticationWindow: 15 * 60,
                 revokedLicenseIDs: revocationList))
         let decision = policy.decide(
-            .activateSSO, actor: Actor(id: userID, reauthenticatedAt: lastReauth),
+            .activateSSO, actor: ActingUser(id: userID, reauthenticatedAt: lastReauth),
             organization: state, license: evidence, now: now)
 
         #expect(!decision.allowed)

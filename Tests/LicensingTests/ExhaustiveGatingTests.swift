@@ -56,8 +56,8 @@ enum Oracle {
             if !isOwner { forbid.insert("not_owner") }
             if c.reauth.isStale { forbid.insert("reauth_required") }
         }
-        // Licence state: configuration that needs a licence and SSO runtime need `active`
-        // (runtime also accepts `in_grace`); installing a licence accepts not started / not activated / grace.
+        // License state: configuration that needs a license and SSO runtime need `active`
+        // (runtime also accepts `in_grace`); installing a license accepts not started / not activated / grace.
         if licensedConfig.contains(a) || runtime.contains(a) || a == .installLicense, let code = licenseCodes[state] {
             let graceOK = runtime.contains(a) || a == .installLicense
             let pendingOK = a == .installLicense
@@ -133,7 +133,7 @@ enum Oracle {
 }
 
 @Suite struct ExhaustiveGatingTests {
-    /// roles × licence situations × login modes × SSO shapes × SCIM × directory imports × password switch ×
+    /// roles × license situations × login modes × SSO shapes × SCIM × directory imports × password switch ×
     /// re-authentication, for each action, against ``Oracle``.
     @Test(arguments: GatedAction.allCases)
     func everyCaseMatchesTheDocumentedTable(action: GatedAction) {
@@ -157,7 +157,7 @@ enum Oracle {
     }
 
     @Test(arguments: LicenseScenario.allCases)
-    func licenceScenariosAssessToTheirState(scenario: LicenseScenario) {
+    func licenseScenariosAssessToTheirState(scenario: LicenseScenario) {
         let c = GateCase(
             action: .ssoLogin, role: .ownerWithBreakGlass, license: scenario, mode: .optional, sso: .active,
             scim: false, directoryImports: 0, passwordLogin: true, reauth: .notRequired

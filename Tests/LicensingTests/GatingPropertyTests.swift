@@ -4,7 +4,7 @@ import Testing
 
 @testable import Licensing
 
-/// Properties of the gate over random inputs, including a random `now` that moves every licence through
+/// Properties of the gate over random inputs, including a random `now` that moves every license through
 /// its states.
 @Suite struct GatingPropertyTests {
     /// A random point of the domain, at a random instant between 30 days before issue and 420 days after.
@@ -21,7 +21,7 @@ import Testing
         )
     }
 
-    @Test func noConfigurationPermitWithoutAnOwnerAndAValidLicence() async {
+    @Test func noConfigurationPermitWithoutAnOwnerAndAValidLicense() async {
         await propertyCheck(count: 2000, input: Self.cases) { c in
             let decision = c.decide()
             guard c.action.isConfiguration, decision.allowed else { return }

@@ -36,7 +36,7 @@ import Testing
     ) -> Decision {
         GatingPolicy(configuration: configuration).decide(
             action,
-            actor: Actor(id: actor, reauthenticatedAt: reauthenticatedAt),
+            actor: ActingUser(id: actor, reauthenticatedAt: reauthenticatedAt),
             organization: organization,
             license: license.map(LicenseEvidence.verified) ?? .none,
             now: now
@@ -110,7 +110,7 @@ import Testing
         #expect(decide(.createSSOConnection, in: org(), license: scimOnly).reasons == [.ssoNotLicensed])
     }
 
-    @Test func ssoConfigurationNeedsALicence() {
+    @Test func ssoConfigurationNeedsALicense() {
         let decision = decide(.createSSOConnection, in: org(), license: nil)
         #expect(decision.reasons == [.licenseMissing])
         #expect(decision.licenseState == .missing)
@@ -182,7 +182,7 @@ import Testing
         #expect(decide(.revokeSCIMToken, in: org(sso: Self.activeSSO, scim: true), license: license).allowed)
     }
 
-    @Test func lapsedLicenceNeverLocksOwnersOut() {
+    @Test func lapsedLicenseNeverLocksOwnersOut() {
         let expired = Fixture.license(days: 80)  // past grace at Fixture.now
         let plainOwner = OwnerAccount(id: "u_owner", hasPassword: true)
         let organization = org(owners: [plainOwner], sso: Self.activeSSO, mode: .required, password: false)
@@ -193,7 +193,7 @@ import Testing
         #expect(password.warnings.map(\.code) == ["owner_login_fallback"])
         // Members are not owners: the mode still applies to them.
         #expect(!decide(.passwordLogin, actor: "u_member", in: organization, license: expired).allowed)
-        // The owner can fall back to optional without a licence.
+        // The owner can fall back to optional without a license.
         #expect(decide(.setLoginModeOptional, in: organization, license: expired).allowed)
     }
 
@@ -207,14 +207,14 @@ import Testing
             decide(.createUserJIT, actor: "u_new", in: org(sso: Self.activeSSO, users: 9), license: license).allowed)
     }
 
-    @Test func revokedLicenceIsRefused() {
+    @Test func revokedLicenseIsRefused() {
         let configuration = GatingConfiguration(revokedLicenseIDs: ["lic_1"])
         let decision = decide(.ssoLogin, in: org(sso: Self.activeSSO), configuration: configuration)
         #expect(decision.reasons == [.licenseRevoked])
         #expect(decision.licenseState == .revoked)
     }
 
-    @Test func installingAnOlderLicenceIsRefused() {
+    @Test func installingAnOlderLicenseIsRefused() {
         var organization = org()
         organization.licenseHistory = LicenseHistory().recording(Fixture.license(issuedAt: Fixture.now))
         let decision = decide(.installLicense, in: organization, license: Fixture.license(issuedAt: Fixture.issued))
@@ -234,7 +234,7 @@ import Testing
 
     @Test func emptyTableDeniesByDefault() {
         let decision = GatingPolicy(configuration: GatingConfiguration(), rules: [])
-            .decide(.passwordLogin, actor: Actor(id: "u"), organization: org(), license: .none, now: Fixture.now)
+            .decide(.passwordLogin, actor: ActingUser(id: "u"), organization: org(), license: .none, now: Fixture.now)
         #expect(!decision.allowed)
         #expect(decision.reasons == [.noPermit])
         #expect(decision.ruleIDs == [GatingPolicy.defaultDenyRuleID])

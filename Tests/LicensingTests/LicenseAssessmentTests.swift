@@ -58,7 +58,7 @@ import Testing
         #expect(assess(license, at: Fixture.now.addingTimeInterval(60)).state == .active)
     }
 
-    @Test func olderLicenceIsSupersededSoReimportNeverExtends() {
+    @Test func olderLicenseIsSupersededSoReimportNeverExtends() {
         let old = Fixture.license(id: "old", issuedAt: Fixture.issued, days: 400)
         let current = Fixture.license(id: "new", issuedAt: Fixture.issued.addingTimeInterval(Fixture.day), days: 30)
         let history = LicenseHistory().recording(old).recording(current)
@@ -67,7 +67,7 @@ import Testing
             assess(current, at: Fixture.issued.addingTimeInterval(2 * Fixture.day), history: history).state == .active)
     }
 
-    @Test func trialAfterAPaidLicenceIsSuperseded() {
+    @Test func trialAfterAPaidLicenseIsSuperseded() {
         let paid = Fixture.license(id: "paid", kind: .paid)
         let laterTrial = Fixture.license(
             id: "trial", kind: .trial, issuedAt: Fixture.issued.addingTimeInterval(Fixture.day))

@@ -5,7 +5,7 @@ import Testing
 @testable import Licensing
 
 @Suite struct LicenseEnvelopeTests {
-    @Test func signedLicenceVerifiesToTheSamePayload() throws {
+    @Test func signedLicenseVerifiesToTheSamePayload() throws {
         let license = Fixture.license(seats: 25)
         let verified = try Fixture.verifier.verify(Fixture.envelope(license))
         #expect(verified == license)
@@ -35,7 +35,7 @@ import Testing
         switch kind {
         case "crlf": damaged = canonical.replacingOccurrences(of: "\n", with: "\r\n")
         case "indented": damaged = canonical.split(separator: "\n").map { "    \($0)  " }.joined(separator: "\n")
-        case "surrounded": damaged = "Hi, here is your licence:\n\n" + canonical + "\n-- \nSales\n"
+        case "surrounded": damaged = "Hi, here is your license:\n\n" + canonical + "\n-- \nSales\n"
         case "rewrapped":
             let payload = Base64URL.encode(envelope.payload)
             let signature = Base64URL.encode(envelope.signature)
@@ -79,7 +79,7 @@ import Testing
     }
 
     @Test(arguments: ["no_end", "half", "no_signature", "signature_cut", "empty"])
-    func truncatedLicenceIsRefused(kind: String) throws {
+    func truncatedLicenseIsRefused(kind: String) throws {
         let text = Fixture.envelope()
         let truncated: String
         switch kind {
@@ -139,7 +139,7 @@ import Testing
         #expect(throws: LicensingError(.malformed, "")) { try Fixture.verifier.verify(text) }
     }
 
-    /// A correctly signed document that is not a licence (a signing-service bug) is still refused.
+    /// A correctly signed document that is not a license (a signing-service bug) is still refused.
     @Test(arguments: [
         #"{"hello":"world"}"#,
         "not json",
@@ -166,7 +166,7 @@ import Testing
         #expect(license.kind == .trial)
     }
 
-    @Test func signingAnInconsistentLicenceFails() {
+    @Test func signingAnInconsistentLicenseFails() {
         let license = Fixture.license(days: -1)
         #expect(throws: LicensingError(.issueFailed, "")) {
             try LicenseSigner(signingKey: Fixture.signingKey).sign(license)
@@ -208,12 +208,12 @@ import Testing
             LicenseEvidence(envelope: Fixture.envelope(), verifier: Fixture.verifier) == .verified(Fixture.license()))
     }
 
-    @Test func wrongOrganizationLicenceIsRefusedByTheGate() throws {
+    @Test func wrongOrganizationLicenseIsRefusedByTheGate() throws {
         let evidence = LicenseEvidence(
             envelope: Fixture.envelope(Fixture.license(org: "org_evil")), verifier: Fixture.verifier)
         let organization = OrganizationState(id: Fixture.orgID, owners: [OwnerAccount(id: "u1")])
         let decision = GatingPolicy().decide(
-            .installLicense, actor: Actor(id: "u1"), organization: organization, license: evidence, now: Fixture.now
+            .installLicense, actor: ActingUser(id: "u1"), organization: organization, license: evidence, now: Fixture.now
         )
         #expect(!decision.allowed)
         #expect(decision.reasons == [.licenseOrgMismatch])

@@ -3,7 +3,7 @@ import Foundation
 
 @testable import Licensing
 
-/// Fixed instants, keys and licences shared by the suites.
+/// Fixed instants, keys and licenses shared by the suites.
 enum Fixture {
     static let day: TimeInterval = 86_400
     /// 2026-01-01T00:00:00Z.
@@ -57,8 +57,8 @@ enum Fixture {
     }
 }
 
-/// The licence situations the exhaustive and property suites range over. Each yields evidence, an
-/// organization licence history and the revocation list that produce it at ``Fixture/now``.
+/// The license situations the exhaustive and property suites range over. Each yields evidence, an
+/// organization license history and the revocation list that produce it at ``Fixture/now``.
 enum LicenseScenario: String, CaseIterable, Sendable {
     case missing, invalid, wrongProduct, orgMismatch, revoked, superseded, trialAfterPaid, notActivated, notStarted
     case expired, inGrace, activeAll, activeSSOOnly, activeNoFeatures, activeSeatsFull, activeSeatsFree
@@ -216,7 +216,7 @@ struct GateCase: Sendable, CustomStringConvertible {
             + "imports=\(directoryImports) password=\(passwordLogin) reauth=\(reauth)"
     }
 
-    var actor: Actor { Actor(id: RoleScenario.actorID, reauthenticatedAt: reauth.reauthenticatedAt) }
+    var actor: ActingUser { ActingUser(id: RoleScenario.actorID, reauthenticatedAt: reauth.reauthenticatedAt) }
 
     var organization: OrganizationState {
         OrganizationState(

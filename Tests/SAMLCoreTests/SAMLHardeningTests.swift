@@ -159,6 +159,20 @@ import Glibc
         return String(decoding: captured, as: UTF8.self)
     }
 
+    /// libxmlsec1 would fetch a CipherReference's URI (SAMLCore leaves libxmlsec1's global input callbacks alone):
+    /// refused before any decryption, and the contexts allow no URI at all.
+    @Test(arguments: ["file:///etc/hostname", "http://127.0.0.1:9/cipher", "#x"])
+    func cipherReferenceIsRefusedBeforeDecryption(uri: String) async throws {
+        let xml = try Fixtures.response("encrypted-aes128-cbc")
+        let last = try #require(xml.range(of: "<xenc:CipherValue>", options: .backwards))
+        let end = try #require(xml.range(of: "</xenc:CipherValue>", range: last.upperBound..<xml.endIndex))
+        let hostile = xml.replacingCharacters(in: last.lowerBound..<end.upperBound, with: #"<xenc:CipherReference URI="\#(uri)"/>"#)
+        let outcome = try await Fixtures.outcome(hostile)
+        guard case .failure(let error) = outcome else { Issue.record("accepted"); return }
+        #expect(error.code.rawValue == "decryption_failed")
+        #expect(error.message.contains("CipherReference"), "\(error.message)")
+    }
+
     @Test func corruptedCiphertextIsRejectedWithoutWritingToStderr() throws {
         let xml = try Self.corruptedCiphertext()
         let validator = try Fixtures.validator()

@@ -37,7 +37,8 @@ public struct JumpCloudClient: Sendable {
     ///   - pageSize: records per page, clamped to 1...100 (JumpCloud's maximum).
     ///   - membershipScope: direct members (default) or direct and indirect.
     ///   - maxRecords: the most records accepted per list (default 200,000; at least 1).
-    ///   - logger: receives progress at `debug`/`info` and failures at `warning`; never the key.
+    ///   - logger: receives progress at `debug`/`info` and failures at `warning`; never the key. Defaults to a
+    ///     logger that discards everything.
     public init(
         credentials: JumpCloudCredentials,
         transport: any HTTPTransport,
@@ -45,7 +46,7 @@ public struct JumpCloudClient: Sendable {
         pageSize: Int = 100,
         membershipScope: MembershipScope = .direct,
         maxRecords: Int = 200_000,
-        logger: Logger
+        logger: Logger = Logger(label: "DirectoryImport", factory: { _ in SwiftLogNoOpLogHandler() })
     ) {
         self.credentials = credentials
         self.transport = transport

@@ -67,11 +67,13 @@ public struct ImportApplier: Sendable {
     ///   - plan: the plan from ``ImportPlanner``.
     ///   - target: where the steps land.
     ///   - confirmed: must be `true` for a plan whose brake needs confirmation.
-    ///   - logger: receives a summary and each failed step (external ID and action only).
+    ///   - logger: receives a summary and each failed step (external ID and action only). Defaults to a logger
+    ///     that discards everything.
     /// - Throws: ``DirectoryImportError`` `confirmation_required` (before any step) for a braked plan that was
     ///   not confirmed. Step failures do not throw: they are in the report.
     public func apply(
-        _ plan: ImportPlan, to target: some ImportTarget, confirmed: Bool = false, logger: Logger
+        _ plan: ImportPlan, to target: some ImportTarget, confirmed: Bool = false,
+        logger: Logger = Logger(label: "DirectoryImport", factory: { _ in SwiftLogNoOpLogHandler() })
     ) async throws -> ImportRunReport {
         if plan.brake.needsConfirmation && !confirmed {
             logger.warning(

@@ -42,11 +42,11 @@ public struct Decision: Sendable, Hashable, Codable {
     /// The rules that decided, sorted by id: the matching permits when allowed, else the matching forbids
     /// (or `default.deny`).
     public var explanations: [Explanation]
-    /// Warnings (licence expiry and grace, advice rules), sorted by code.
+    /// Warnings (license expiry and grace, advice rules), sorted by code.
     public var warnings: [DecisionWarning]
-    /// The licence's id, when a verified licence was involved.
+    /// The license's id, when a verified license was involved.
     public var licenseID: String?
-    /// The licence's state.
+    /// The license's state.
     public var licenseState: LicenseState
     /// The instant the decision was made for.
     public var evaluatedAt: Date
@@ -129,9 +129,9 @@ public struct AuditEvent: Sendable, Hashable, Codable {
     public var reasons: [ReasonCode]
     /// The deciding rule ids.
     public var ruleIDs: [String]
-    /// The licence id, if any.
+    /// The license id, if any.
     public var licenseID: String?
-    /// The licence state.
+    /// The license state.
     public var licenseState: LicenseState
     /// When the decision was made.
     public var occurredAt: Date

@@ -1,7 +1,7 @@
 /// Every action the gate decides. The raw values are the stable names used by the CLI, audit events and
 /// the rule table.
 public enum GatedAction: String, Sendable, Hashable, Codable, CaseIterable, Comparable {
-    /// Install a licence (the licence passed to the decision is the candidate).
+    /// Install a license (the license passed to the decision is the candidate).
     case installLicense = "install_license"
     /// Create the organization's SSO connection.
     case createSSOConnection = "create_sso_connection"
@@ -49,20 +49,20 @@ public enum GatedAction: String, Sendable, Hashable, Codable, CaseIterable, Comp
     /// Orders actions by their stable name.
     public static func < (lhs: Self, rhs: Self) -> Bool { lhs.rawValue < rhs.rawValue }
 
-    /// Configuration actions that need a valid licence with the SSO feature.
+    /// Configuration actions that need a valid license with the SSO feature.
     public static let ssoConfiguration: Set<GatedAction> = [
         .createSSOConnection, .uploadIdPMetadata, .generateSPCertificate, .rotateSPCertificate, .activateSSO,
         .setLoginModeRequired, .setLoginModeRequiredExceptOwners, .disablePasswordLogin,
     ]
-    /// Configuration actions that need a valid licence with the SCIM feature.
+    /// Configuration actions that need a valid license with the SCIM feature.
     public static let scimConfiguration: Set<GatedAction> = [.enableSCIM, .createSCIMToken]
-    /// Configuration actions that need a valid licence with the directory-import feature.
+    /// Configuration actions that need a valid license with the directory-import feature.
     public static let directoryImportConfiguration: Set<GatedAction> = [.addDirectoryImport]
-    /// Configuration actions that need an active licence (not in grace) with a feature.
+    /// Configuration actions that need an active license (not in grace) with a feature.
     public static let licensedConfiguration: Set<GatedAction> =
         ssoConfiguration.union(scimConfiguration).union(directoryImportConfiguration)
-    /// Configuration actions that only reduce what is enabled, plus licence installation: owner only, no
-    /// licence needed, so a lapsed licence never traps an organization in a configuration.
+    /// Configuration actions that only reduce what is enabled, plus license installation: owner only, no
+    /// license needed, so a lapsed license never traps an organization in a configuration.
     public static let unlicensedConfiguration: Set<GatedAction> = [
         .installLicense, .deactivateSSO, .deleteSSO, .setLoginModeOptional, .enablePasswordLogin, .disableSCIM,
         .revokeSCIMToken, .removeDirectoryImport,

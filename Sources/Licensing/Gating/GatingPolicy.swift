@@ -53,10 +53,10 @@ public struct GatingPolicy: Sendable {
 
     /// Decides whether `actor` may perform `action` in `organization` at `now`.
     ///
-    /// For `install_license`, `license` is the candidate licence.
+    /// For `install_license`, `license` is the candidate license.
     public func decide(
         _ action: GatedAction,
-        actor: Actor,
+        actor: ActingUser,
         organization: OrganizationState,
         license: LicenseEvidence,
         now: Date,
@@ -67,10 +67,10 @@ public struct GatingPolicy: Sendable {
             now: now, logger: logger)
     }
 
-    /// Decides with an already computed licence assessment.
+    /// Decides with an already computed license assessment.
     public func decide(
         _ action: GatedAction,
-        actor: Actor,
+        actor: ActingUser,
         organization: OrganizationState,
         assessment: LicenseAssessment,
         now: Date,

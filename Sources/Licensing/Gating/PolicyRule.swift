@@ -54,7 +54,7 @@ public struct PolicyRule: Sendable {
 /// The facts a rule condition reads, derived once per decision.
 struct DecisionFacts: Sendable {
     let action: GatedAction
-    let actor: Actor
+    let actor: ActingUser
     let organization: OrganizationState
     let license: LicenseAssessment
     let now: Date
@@ -65,7 +65,7 @@ struct DecisionFacts: Sendable {
 
     init(
         action: GatedAction,
-        actor: Actor,
+        actor: ActingUser,
         organization: OrganizationState,
         license: LicenseAssessment,
         now: Date,
@@ -85,7 +85,7 @@ struct DecisionFacts: Sendable {
     var isBreakGlassOwner: Bool { ownerEntry?.hasBreakGlass ?? false }
     var anyOwnerHasBreakGlass: Bool { organization.owners.contains { $0.hasBreakGlass } }
     var ssoActive: Bool { organization.sso?.isActive ?? false }
-    /// SSO logins work: active connection, licence active or in grace, `sso` granted.
+    /// SSO logins work: active connection, license active or in grace, `sso` granted.
     var ssoUsable: Bool { ssoActive && license.allowsLogins && license.grants(.sso) }
     /// The login mode makes SSO mandatory for this actor.
     var modeRequiresSSO: Bool {
@@ -95,7 +95,7 @@ struct DecisionFacts: Sendable {
         case .requiredExceptOwners: !isOwner
         }
     }
-    /// An owner whom a lapsed licence or inactive SSO must not lock out.
+    /// An owner whom a lapsed license or inactive SSO must not lock out.
     var ownerFallback: Bool { isOwner && !ssoUsable }
     /// Password login is exempt from the mode and the switch for this actor.
     var passwordExempt: Bool { isBreakGlassOwner || ownerFallback }
@@ -106,7 +106,7 @@ struct DecisionFacts: Sendable {
         let age = now.timeIntervalSince(at)
         return age <= window && age >= -GatingConfiguration.futureSkew
     }
-    /// The licence payload lacks `feature` (only when there is a verified payload).
+    /// The license payload lacks `feature` (only when there is a verified payload).
     func lacks(_ feature: LicenseFeature) -> Bool {
         license.license.map { !$0.features.contains(feature) } ?? false
     }
@@ -120,9 +120,9 @@ public struct GatingConfiguration: Sendable, Hashable {
 
     /// When set, configuration needs a re-authentication no older than this many seconds.
     public var reauthenticationWindow: TimeInterval?
-    /// Licence ids the vendor revoked.
+    /// License ids the vendor revoked.
     public var revokedLicenseIDs: Set<String>
-    /// The product licences must name.
+    /// The product licenses must name.
     public var product: String
 
     /// Creates a configuration: no re-authentication requirement, nothing revoked, this suite's product.

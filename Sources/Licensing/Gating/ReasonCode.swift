@@ -41,32 +41,32 @@ public struct ReasonCode: RawRepresentable, Sendable, Hashable, Codable, Compara
     /// The actor must re-authenticate first.
     public static let reauthRequired = ReasonCode(rawValue: "reauth_required")
 
-    // MARK: Licence
-    /// No licence is installed.
+    // MARK: License
+    /// No license is installed.
     public static let licenseMissing = ReasonCode(rawValue: "license_missing")
-    /// The licence failed verification.
+    /// The license failed verification.
     public static let licenseInvalid = ReasonCode(rawValue: "license_invalid")
-    /// The licence is for another product.
+    /// The license is for another product.
     public static let licenseWrongProduct = ReasonCode(rawValue: "license_wrong_product")
-    /// The licence is for another organization.
+    /// The license is for another organization.
     public static let licenseOrgMismatch = ReasonCode(rawValue: "license_org_mismatch")
-    /// The licence is revoked.
+    /// The license is revoked.
     public static let licenseRevoked = ReasonCode(rawValue: "license_revoked")
-    /// A newer (or paid) licence replaced this one.
+    /// A newer (or paid) license replaced this one.
     public static let licenseSuperseded = ReasonCode(rawValue: "license_superseded")
-    /// The licence is expired (past grace).
+    /// The license is expired (past grace).
     public static let licenseExpired = ReasonCode(rawValue: "license_expired")
-    /// The licence is not activated.
+    /// The license is not activated.
     public static let licenseNotActivated = ReasonCode(rawValue: "license_not_activated")
-    /// The licence's validity has not started.
+    /// The license's validity has not started.
     public static let licenseNotStarted = ReasonCode(rawValue: "license_not_started")
-    /// The licence is in grace: configuration changes are blocked.
+    /// The license is in grace: configuration changes are blocked.
     public static let licenseInGrace = ReasonCode(rawValue: "license_in_grace")
-    /// The licence lacks the `sso` feature.
+    /// The license lacks the `sso` feature.
     public static let ssoNotLicensed = ReasonCode(rawValue: "sso_not_licensed")
-    /// The licence lacks the `scim` feature.
+    /// The license lacks the `scim` feature.
     public static let scimNotLicensed = ReasonCode(rawValue: "scim_not_licensed")
-    /// The licence lacks the `directory_import` feature.
+    /// The license lacks the `directory_import` feature.
     public static let directoryImportNotLicensed = ReasonCode(rawValue: "directory_import_not_licensed")
 
     // MARK: Integrations
@@ -94,7 +94,7 @@ public struct ReasonCode: RawRepresentable, Sendable, Hashable, Codable, Compara
     public static let scimNotEnabled = ReasonCode(rawValue: "scim_not_enabled")
     /// There is no directory import to remove.
     public static let directoryImportMissing = ReasonCode(rawValue: "directory_import_missing")
-    /// The licence's seats are used up (only blocks just-in-time creation).
+    /// The license's seats are used up (only blocks just-in-time creation).
     public static let seatLimitReached = ReasonCode(rawValue: "seat_limit_reached")
     /// Password login is disabled for this actor.
     public static let passwordLoginDisabled = ReasonCode(rawValue: "password_login_disabled")
@@ -102,7 +102,7 @@ public struct ReasonCode: RawRepresentable, Sendable, Hashable, Codable, Compara
     public static let ssoRequired = ReasonCode(rawValue: "sso_required")
 
     // MARK: Advice (warnings)
-    /// An owner signs in with a password because SSO is unusable (licence lapsed or SSO inactive).
+    /// An owner signs in with a password because SSO is unusable (license lapsed or SSO inactive).
     public static let ownerLoginFallback = ReasonCode(rawValue: "owner_login_fallback")
     /// An owner uses the break-glass password path while SSO is required or password login disabled.
     public static let breakGlassLogin = ReasonCode(rawValue: "break_glass_login")

@@ -1,5 +1,5 @@
 extension GatingPolicy {
-    /// Actions whose licence state must be acceptable.
+    /// Actions whose license state must be acceptable.
     private static let licensed = GatedAction.licensedConfiguration.union(GatedAction.ssoRuntime)
     private static let licensedOrInstall = licensed.union([.installLicense])
 
@@ -12,7 +12,7 @@ extension GatingPolicy {
         ) { $0.isOwner },
         PolicyRule(
             "permit.sso_runtime", .permit, GatedAction.ssoRuntime, .ssoAvailable,
-            "SSO is usable: the connection is active and the licence is active or in grace and grants `sso`"
+            "SSO is usable: the connection is active and the license is active or in grace and grants `sso`"
         ) { $0.ssoUsable },
         PolicyRule(
             "permit.password_login", .permit, [.passwordLogin], .passwordLoginAvailable,
@@ -34,31 +34,31 @@ extension GatingPolicy {
             "the host requires recent re-authentication and the actor's is missing or older than the window"
         ) { !$0.reauthenticatedRecently },
 
-        // MARK: Licence state
+        // MARK: License state
         PolicyRule(
             "license.missing", .forbid, licensedOrInstall, .licenseMissing,
-            "no licence is installed"
+            "no license is installed"
         ) { $0.licenseIs(.missing) },
         PolicyRule(
             "license.invalid", .forbid, licensedOrInstall, .licenseInvalid,
-            "the licence failed verification (details: the verification code)",
+            "the license failed verification (details: the verification code)",
             details: { [$0.license.failure?.rawValue].compactMap { $0 } }
         ) { $0.licenseIs(.invalid) },
         PolicyRule(
             "license.wrong_product", .forbid, licensedOrInstall, .licenseWrongProduct,
-            "the licence names another product"
+            "the license names another product"
         ) { $0.licenseIs(.wrongProduct) },
         PolicyRule(
             "license.org_mismatch", .forbid, licensedOrInstall, .licenseOrgMismatch,
-            "the licence belongs to another organization"
+            "the license belongs to another organization"
         ) { $0.licenseIs(.orgMismatch) },
         PolicyRule(
             "license.revoked", .forbid, licensedOrInstall, .licenseRevoked,
-            "the host's revocation list names the licence"
+            "the host's revocation list names the license"
         ) { $0.licenseIs(.revoked) },
         PolicyRule(
             "license.superseded", .forbid, licensedOrInstall, .licenseSuperseded,
-            "the organization installed a newer licence, or a paid one and this is a trial"
+            "the organization installed a newer license, or a paid one and this is a trial"
         ) { $0.licenseIs(.superseded) },
         PolicyRule(
             "license.expired", .forbid, licensedOrInstall, .licenseExpired,
@@ -66,7 +66,7 @@ extension GatingPolicy {
         ) { $0.licenseIs(.expired) },
         PolicyRule(
             "license.not_activated", .forbid, licensed, .licenseNotActivated,
-            "the licence is pending activation"
+            "the license is pending activation"
         ) { $0.licenseIs(.notActivated) },
         PolicyRule(
             "license.not_started", .forbid, licensed, .licenseNotStarted,
@@ -74,22 +74,22 @@ extension GatingPolicy {
         ) { $0.licenseIs(.notStarted) },
         PolicyRule(
             "license.in_grace", .forbid, GatedAction.licensedConfiguration, .licenseInGrace,
-            "the licence is in grace (configuration changes are blocked; logins keep working)"
+            "the license is in grace (configuration changes are blocked; logins keep working)"
         ) { $0.licenseIs(.inGrace) },
 
         // MARK: Features
         PolicyRule(
             "feature.sso", .forbid, GatedAction.ssoConfiguration.union(GatedAction.ssoRuntime), .ssoNotLicensed,
-            "the licence does not list `sso`"
+            "the license does not list `sso`"
         ) { $0.lacks(.sso) },
         PolicyRule(
             "feature.scim", .forbid, GatedAction.scimConfiguration, .scimNotLicensed,
-            "the licence does not list `scim`"
+            "the license does not list `scim`"
         ) { $0.lacks(.scim) },
         PolicyRule(
             "feature.directory_import", .forbid, GatedAction.directoryImportConfiguration,
             .directoryImportNotLicensed,
-            "the licence does not list `directory_import`"
+            "the license does not list `directory_import`"
         ) { $0.lacks(.directoryImport) },
 
         // MARK: SSO connection
@@ -173,7 +173,7 @@ extension GatingPolicy {
         // MARK: Seats
         PolicyRule(
             "jit.seat_limit", .forbid, [.createUserJIT], .seatLimitReached,
-            "the licence has seats and the user count has reached them"
+            "the license has seats and the user count has reached them"
         ) { facts in facts.license.license?.seats.map { facts.organization.userCount >= $0 } ?? false },
 
         // MARK: Advice

@@ -14,8 +14,9 @@ public enum LoginMode: String, Sendable, Hashable, Codable, CaseIterable {
     case requiredExceptOwners = "required_except_owners"
 }
 
-/// The person (or service) asking for an action.
-public struct Actor: Sendable, Hashable, Codable {
+/// The person (or service) asking for an action (named so that it never shadows Swift's `Actor` protocol in a
+/// file that imports Licensing).
+public struct ActingUser: Sendable, Hashable, Codable {
     /// The user id. The actor is an owner when an ``OrganizationState/owners`` entry has this id.
     public var id: String
     /// When the actor last re-entered their credentials, if ever; checked when the policy requires
@@ -123,11 +124,11 @@ public struct SSOConnectionState: Sendable, Hashable, Codable {
     }
 }
 
-/// What the organization has installed before, so that older or trial licences never extend anything.
+/// What the organization has installed before, so that older or trial licenses never extend anything.
 public struct LicenseHistory: Sendable, Hashable, Codable {
-    /// `issuedAt` of the newest licence ever installed.
+    /// `issuedAt` of the newest license ever installed.
     public var newestIssuedAt: Date?
-    /// A paid licence was installed at some point.
+    /// A paid license was installed at some point.
     public var hasHadPaidLicense: Bool
 
     /// Creates a history.
@@ -159,7 +160,7 @@ public struct LicenseHistory: Sendable, Hashable, Codable {
 
 /// Everything the gate needs to know about an organization. The host builds it from its own storage.
 public struct OrganizationState: Sendable, Hashable, Codable {
-    /// The organization id; a licence for another id is refused.
+    /// The organization id; a license for another id is refused.
     public var id: String
     /// The owners. An organization without an owner can change no configuration.
     public var owners: [OwnerAccount]
@@ -175,7 +176,7 @@ public struct OrganizationState: Sendable, Hashable, Codable {
     public var passwordLoginEnabled: Bool
     /// Users that count against seats.
     public var userCount: Int
-    /// Licences installed before.
+    /// Licenses installed before.
     public var licenseHistory: LicenseHistory
 
     /// Creates an organization state.

@@ -7,6 +7,12 @@ internal import CXMLSec
 enum EnvelopedSigner {
     /// Returns the signed document's bytes (UTF-8, with an XML declaration).
     static func sign(xml: String, credential: SPCredential) throws(SAMLError) -> [UInt8] {
+        try XMLSecLibrary.withQuietErrors { () throws(SAMLError) -> [UInt8] in
+            try signQuietly(xml: xml, credential: credential)
+        }
+    }
+
+    private static func signQuietly(xml: String, credential: SPCredential) throws(SAMLError) -> [UInt8] {
         let document = try SecureXMLDocument(parsing: Array(xml.utf8), limits: XMLLimits())
         guard let root = document.root, let id = root.attribute("ID") else {
             throw SAMLError(.malformed, "the message to sign has no root element with an ID")

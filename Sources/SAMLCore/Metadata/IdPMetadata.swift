@@ -47,6 +47,7 @@ public struct IdPMetadata: Sendable, Hashable {
     /// - Parameters:
     ///   - xml: the metadata document's bytes (parsed securely: no DOCTYPE, no network, size/depth caps).
     ///   - entityID: which entity to take from an `EntitiesDescriptor` (required when it holds more than one IdP).
+    ///   - limits: size, depth and node caps for the metadata document (the defaults suit any real IdP metadata).
     /// - Throws: ``SAMLError`` with `metadata_invalid`, `metadata_entity_not_found`,
     ///   `metadata_no_signing_certificate` or `metadata_no_sso_service`.
     public static func parse(

@@ -33,7 +33,7 @@ struct AssertionDecryptor {
         }
         var lastFailure = "no key"
         for index in 0..<keys.count {
-            if let failure = decryptOnce(encryptedData, keyIndex: index) {
+            if let failure = XMLSecLibrary.withQuietErrors({ decryptOnce(encryptedData, keyIndex: index) }) {
                 lastFailure = failure
                 continue
             }
@@ -50,6 +50,10 @@ struct AssertionDecryptor {
     private func inspect(encryptedData: XMLElementRef, in encryptedAssertion: XMLElementRef) throws(SAMLError) {
         let xenc = XMLNamespace.xenc
         let ds = XMLNamespace.ds
+        // Cipher text must be inline: a CipherReference would make libxmlsec1 fetch it from a URI.
+        guard encryptedAssertion.descendants(xenc, "CipherReference").isEmpty else {
+            throw SAMLError(.decryptionFailed, "only inline CipherValue is allowed, not CipherReference")
+        }
         let dataMethod = encryptedData.firstChild(xenc, "EncryptionMethod")?.attribute("Algorithm") ?? ""
         guard AlgorithmPolicy.dataEncryptionMethods.contains(dataMethod) else {
             throw SAMLError(.unsupportedAlgorithm, "data encryption algorithm \(dataMethod) is not allowed")
@@ -130,8 +134,15 @@ struct AssertionDecryptor {
             xmlSecPtrListAdd(nestedKeyData, UnsafeMutableRawPointer(mutating: kisi_keydata_name())) >= 0
         else { return "nested context" }
 
-        guard xmlSecEncCtxDecrypt(ctx, encryptedData.node) >= 0 else { return "libxmlsec1 could not decrypt" }
-        guard ctx.pointee.resultReplaced != 0 else { return "the decrypted data did not replace EncryptedData" }
-        return nil
+        // No CipherReference: the cipher text must be inline (CipherValue), in this context and in the nested one.
+        ctx.pointee.transformCtx.enabledUris = xmlSecTransformUriType(xmlSecTransformUriTypeNone)
+        nested.pointee.transformCtx.enabledUris = xmlSecTransformUriType(xmlSecTransformUriTypeNone)
+
+        switch kisi_enc_decrypt_replacing(ctx, encryptedData.node) {
+        case 0: return nil
+        case -2: return "the decrypted data did not replace EncryptedData (its Type is neither Element nor Content)"
+        case -3: return "the decrypted data is not well-formed XML content"
+        default: return "libxmlsec1 could not decrypt"
+        }
     }
 }

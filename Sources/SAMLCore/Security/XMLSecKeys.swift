@@ -18,8 +18,10 @@ final class XMLSecKeySet: @unchecked Sendable {
         try XMLSecLibrary.ensureInitialized()
         var loaded: [xmlSecKeyPtr] = []
         for der in publicKeysDER {
-            let key = der.withUnsafeBufferPointer {
-                xmlSecOpenSSLAppKeyLoadMemory($0.baseAddress, kisi_xmlSecSize($0.count), xmlSecKeyDataFormatDer, nil, nil, nil)
+            let key = der.withUnsafeBufferPointer { buffer in
+                XMLSecLibrary.withQuietErrors {
+                    xmlSecOpenSSLAppKeyLoadMemory(buffer.baseAddress, kisi_xmlSecSize(buffer.count), xmlSecKeyDataFormatDer, nil, nil, nil)
+                }
             }
             guard let key else {
                 loaded.forEach { xmlSecKeyDestroy($0) }
@@ -35,8 +37,10 @@ final class XMLSecKeySet: @unchecked Sendable {
         try XMLSecLibrary.ensureInitialized()
         var loaded: [xmlSecKeyPtr] = []
         for pem in privateKeysPEM {
-            let key = pem.withUnsafeBufferPointer {
-                xmlSecOpenSSLAppKeyLoadMemory($0.baseAddress, kisi_xmlSecSize($0.count), xmlSecKeyDataFormatPem, nil, nil, nil)
+            let key = pem.withUnsafeBufferPointer { buffer in
+                XMLSecLibrary.withQuietErrors {
+                    xmlSecOpenSSLAppKeyLoadMemory(buffer.baseAddress, kisi_xmlSecSize(buffer.count), xmlSecKeyDataFormatPem, nil, nil, nil)
+                }
             }
             guard let key, xmlSecKeyGetType(key) & UInt32(xmlSecKeyDataTypePrivate) != 0 else {
                 if let key { xmlSecKeyDestroy(key) }

@@ -24,8 +24,10 @@ final class SecureXMLDocument {
         }
         defer { xmlFreeParserCtxt(ctxt) }
         let options = Int32(XML_PARSE_NONET.rawValue | XML_PARSE_NOERROR.rawValue | XML_PARSE_NOWARNING.rawValue)
-        let parsed = xmlCtxtReadMemory(
-            ctxt, base.assumingMemoryBound(to: CChar.self), Int32(bytes.count), "urn:kisi:input", nil, options)
+        let parsed = XMLSecLibrary.withQuietErrors {
+            xmlCtxtReadMemory(
+                ctxt, base.assumingMemoryBound(to: CChar.self), Int32(bytes.count), "urn:kisi:input", nil, options)
+        }
         if kisi_parser_saw_doctype(ctxt) != 0 {
             if let parsed { xmlFreeDoc(parsed) }
             throw SAMLError(.malformed, "a DOCTYPE is not allowed")

@@ -8,7 +8,9 @@ public import Foundation
 public struct SCIMRequest: Sendable, Hashable {
     /// The HTTP method, upper-case (`GET`, `POST`, `PUT`, `PATCH`, `DELETE`).
     public var method: String
-    /// The path relative to the SCIM base URL, e.g. `/Users/2819c223` (no query string).
+    /// The path relative to the SCIM base URL, e.g. `/Users/2819c223` (no query string). The full request path
+    /// (`/scim/v2/Users/2819c223`) works too: ``SCIMService`` strips its base URL's path
+    /// (``SCIMServiceConfiguration/basePath``) when the path starts with it.
     public var path: String
     /// Decoded query parameters (`filter`, `startIndex`, …). Names match case-insensitively.
     public var query: [String: String]
@@ -29,10 +31,17 @@ public struct SCIMRequest: Sendable, Hashable {
         self.body = body
     }
 
-    /// Creates a request from a raw request target (`/Users?filter=userName%20eq%20%22bjensen%22`): the
-    /// query string is split on `&` and `=` and percent-decoded (`+` is a space).
+    /// Creates a request from a raw request target: relative to the base URL
+    /// (`/Users?filter=userName%20eq%20%22bjensen%22`), the full request path (`/scim/v2/Users?…`) or an absolute
+    /// URL (`https://example.com/scim/v2/Users?…`, whose scheme and host are dropped). The query string is split on
+    /// `&` and `=` and percent-decoded (`+` is a space).
     public init(method: String, target: String, headers: [String: String] = [:], body: Data? = nil) {
-        var path = Substring(target)
+        var target = Substring(target)
+        if target.hasPrefix("https://") || target.hasPrefix("http://"), let scheme = target.firstRange(of: "://") {
+            let authorityAndPath = target[scheme.upperBound...]
+            target = authorityAndPath.firstIndex(where: { $0 == "/" || $0 == "?" }).map { authorityAndPath[$0...] } ?? "/"
+        }
+        var path = target
         var query: [String: String] = [:]
         if let mark = target.firstIndex(of: "?") {
             path = target[..<mark]

@@ -28,11 +28,12 @@ public struct SCIMService: Sendable {
     ///   - authenticator: Checks each request's credentials.
     ///   - now: The clock (injected; the library reads no clock itself).
     ///   - makeID: Generates resource ids; defaults to random UUIDs.
-    ///   - logger: Receives request outcomes at debug level and failures; never tokens or bodies.
+    ///   - logger: Receives request outcomes at debug level and failures; never tokens or bodies. Defaults to a
+    ///     logger that discards everything, so a host that passes none sees no output from the library.
     public init(
         configuration: SCIMServiceConfiguration, store: any SCIMStore, authenticator: any SCIMAuthenticator,
         now: @escaping @Sendable () -> Date, makeID: @escaping @Sendable () -> String = { UUID().uuidString.lowercased() },
-        logger: Logger
+        logger: Logger = Logger(label: "SCIMCore", factory: { _ in SwiftLogNoOpLogHandler() })
     ) {
         self.configuration = configuration
         self.store = store
@@ -81,8 +82,17 @@ public struct SCIMService: Sendable {
         case unsupported(String)
     }
 
+    /// `path` relative to the base URL: a full request path under ``SCIMServiceConfiguration/basePath`` loses
+    /// that prefix (`/scim/v2/Users` → `/Users`); any other path is taken as relative already.
+    func relativePath(_ path: String) -> Substring {
+        let base = configuration.basePath
+        guard !base.isEmpty, path.hasPrefix(base) else { return Substring(path) }
+        let rest = path.dropFirst(base.count)
+        return rest.isEmpty || rest.hasPrefix("/") ? rest : Substring(path)
+    }
+
     private func endpoint(_ path: String) throws(SCIMError) -> Endpoint {
-        let segments = path.split(separator: "/", omittingEmptySubsequences: true).map(String.init)
+        let segments = relativePath(path).split(separator: "/", omittingEmptySubsequences: true).map(String.init)
         guard let first = segments.first else { throw SCIMError(.notFound, "No SCIM endpoint at '\(path)'.") }
         let type: SCIMResourceType? =
             first.caseInsensitiveEquals("Users") ? .user : first.caseInsensitiveEquals("Groups") ? .group : nil

@@ -19,6 +19,19 @@ public struct SCIMServiceConfiguration: Sendable, Hashable {
     /// The realm in `WWW-Authenticate`.
     public var realm: String
 
+    /// The path part of ``baseURL`` (`/scim/v2` for `https://example.com/scim/v2`; empty when the base URL has
+    /// none). ``SCIMService`` strips it from a request path that starts with it, so an HTTP adapter may hand over
+    /// either the path relative to the base URL (`/Users`) or the full request path (`/scim/v2/Users`).
+    public var basePath: String {
+        var rest = Substring(baseURL)
+        if let scheme = rest.firstRange(of: "://") {
+            rest = rest[scheme.upperBound...]
+            guard let slash = rest.firstIndex(of: "/") else { return "" }
+            rest = rest[slash...]
+        }
+        return String(rest)
+    }
+
     /// Creates a configuration with secure defaults.
     public init(
         baseURL: String, defaultPageSize: Int = 100, maxPageSize: Int = 1000, maxBodyBytes: Int = 1_048_576,
