@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Proves that an embedder of one library pays only for that library (run by .ci/run).
 # For each package under Examples/: resolve it from scratch and fail unless Package.resolved lists exactly the
-# allowed packages; build it, fail on any warning from this repository's sources (the xmlsec "prohibited flag"
-# warning included), and run it. Then resolve it once more with the repository as a git URL (file://, at HEAD)
+# allowed packages; build it, fail on any warning from this repository's sources, and run it. An embedder without
+# SAMLCore must not see SwiftPM's "prohibited flag(s)" warning about libxmlsec1's pkg-config flags either (SAMLCore's
+# embedders do: SwiftPM drops the -D flags of xmlsec1-openssl.pc, which Sources/CXMLSec/shim.h restates). Then resolve it once more with the repository as a git URL (file://, at HEAD)
 # instead of a path, as a real host depends on it, and check the same list.
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
@@ -40,7 +41,9 @@ for line in "${EXAMPLES[@]}"; do
 
   log="$(mktemp)"
   swift build --package-path "$dir" 2>&1 | tee "$log" | grep -E '^(error|Build)' || true
-  if grep -E "^$ROOT/Sources/.*warning:|prohibited flag" "$log" >&2; then
+  forbidden="^$ROOT/Sources/.*warning:"
+  [[ " $allowed " == *" swift-certificates "* ]] || forbidden="$forbidden|prohibited flag"
+  if grep -E "$forbidden" "$log" >&2; then
     echo "FAIL $name: the build above warns in KisiIdentity's sources" >&2
     exit 1
   fi

@@ -95,7 +95,8 @@ import Testing
         var configuration = try Fixtures.configuration()
         configuration.allowNameIDAsEmail = true
         let validator = try SAMLResponseValidator(configuration: configuration, replayCache: InMemoryReplayCache())
-        let result = try await Fixtures.outcome(try Fixtures.response("missing-email"), validator: validator).get()
+        let xml = try Fixtures.response("missing-email-nameid-email-format")
+        let result = try await Fixtures.outcome(xml, validator: validator).get()
         #expect(result.email == result.nameID)
     }
 

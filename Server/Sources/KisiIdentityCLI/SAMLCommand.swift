@@ -40,6 +40,16 @@ struct SAMLValidationOptions: ParsableArguments {
     @Option(help: "Clock skew tolerated in every time comparison, in seconds.")
     var clockSkew: Double = 180
 
+    @Option(
+        name: .customLong("email-attribute"),
+        help: ArgumentHelp(
+            "An attribute that carries the user's e-mail, tried in the order given; repeat for several. Replaces the default list (email).",
+            valueName: "NAME"))
+    var emailAttributes: [String] = []
+
+    @Flag(help: "Take an emailAddress-format NameID as the e-mail when no e-mail attribute has a value.")
+    var emailFromNameid = false
+
     /// Reads the files and builds the configuration; file and flag problems are usage errors (exit 64),
     /// metadata and key problems are rejections (exit 1, JSON error).
     func load() throws -> (configuration: SAMLValidatorConfiguration, response: String, now: Date) {
@@ -51,8 +61,13 @@ struct SAMLValidationOptions: ParsableArguments {
         let keyTexts = try spKey.map { String(decoding: try CLIOutput.readInput($0), as: UTF8.self) }
         let metadata = try IdPMetadata.parse(Array(metadataBytes))
         let keys = try keyTexts.map { try SPPrivateKey(pem: $0) }
-        let configuration = SAMLValidatorConfiguration(
-            spEntityID: spEntityId, acsURL: acsUrl, idp: metadata, spDecryptionKeys: keys, clockSkew: clockSkew)
+        var configuration = SAMLValidatorConfiguration(
+            spEntityID: spEntityId, acsURL: acsUrl, idp: metadata, spDecryptionKeys: keys, clockSkew: clockSkew,
+            allowNameIDAsEmail: emailFromNameid)
+        if !emailAttributes.isEmpty {
+            guard !emailAttributes.contains(where: \.isEmpty) else { throw ValidationError("--email-attribute must not be empty") }
+            configuration.attributeNames.emails = emailAttributes
+        }
         return (configuration, responseText, date)
     }
 }

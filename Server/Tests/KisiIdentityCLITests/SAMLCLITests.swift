@@ -60,6 +60,27 @@ import Testing
         #expect(mismatch.stdout.contains("in_response_to_mismatch"))
     }
 
+    /// `--email-attribute NAME` (repeatable) replaces the default list; `--email-from-nameid` opts in to an
+    /// emailAddress-format NameID.
+    @Test func emailAttributeAndNameIDFlags() async throws {
+        let adfs = Self.validateArguments(Self.path("responses/adfs-claims.b64"))
+        #expect(try await CLIRunner.run(adfs).stdout.contains("missing_email"))
+        let claim = "http://schemas.xmlsoap.org/ws/2005/05/identity/claims/emailaddress"
+        let listed = try await CLIRunner.run(adfs + ["--email-attribute", "mail", "--email-attribute", claim])
+        #expect(listed.exitCode == 0)
+        #expect(try listed.json()["email"] as? String == "alice@example.com")
+        // Replacing the list drops `email`: the JumpCloud fixture then has no e-mail.
+        let replaced = try await CLIRunner.run(
+            Self.validateArguments(Self.path("responses/assertion-signed.b64")) + ["--email-attribute", "mail"])
+        #expect(replaced.stdout.contains("missing_email"))
+
+        let nameID = Self.validateArguments(Self.path("responses/missing-email-nameid-email-format.b64"))
+        #expect(try await CLIRunner.run(nameID).stdout.contains("missing_email"))
+        let fallback = try await CLIRunner.run(nameID + ["--email-from-nameid"])
+        #expect(fallback.exitCode == 0)
+        #expect(try fallback.json()["email"] as? String == "alice@example.com")
+    }
+
     @Test func clockSkewFlag() async throws {
         var args = Self.validateArguments(Self.path("responses/assertion-signed.b64"))
         args[args.count - 1] = "2026-01-01T00:07:00Z"  // 120 s past NotOnOrAfter

@@ -12,6 +12,7 @@ struct ResponseChecks {
 
     private static let success = "urn:oasis:names:tc:SAML:2.0:status:Success"
     private static let bearer = "urn:oasis:names:tc:SAML:2.0:cm:bearer"
+    private static let emailAddressFormat = "urn:oasis:names:tc:SAML:1.1:nameid-format:emailAddress"
 
     init(configuration: SAMLValidatorConfiguration, document: SecureXMLDocument, now: Date) {
         self.configuration = configuration
@@ -215,13 +216,17 @@ struct ResponseChecks {
         func first(_ name: String) -> String? {
             attributes[name]?.lazy.map(\.trimmedXMLWhitespace).first { !$0.isEmpty }
         }
-        var email = first(names.email)
-        if email == nil, configuration.allowNameIDAsEmail, nameID.contains("@") { email = nameID }
+        var email = names.emails.lazy.compactMap(first).first
+        let nameIDFormat = nameIDElement.attribute("Format")
+        if email == nil, configuration.allowNameIDAsEmail, nameIDFormat == Self.emailAddressFormat, nameID.contains("@") {
+            email = nameID
+        }
         guard let email else {
-            throw SAMLError(.missingEmail, "the assertion has no non-empty '\(names.email)' attribute")
+            let expected = names.emails.map { "'\($0)'" }.joined(separator: ", ")
+            throw SAMLError(.missingEmail, "the assertion has no non-empty e-mail attribute (looked for \(expected))")
         }
         return ValidatedAssertion(
-            nameID: nameID, nameIDFormat: nameIDElement.attribute("Format"), email: email,
+            nameID: nameID, nameIDFormat: nameIDFormat, email: email,
             firstName: first(names.firstName), lastName: first(names.lastName), sessionIndex: sessionIndex,
             issuer: idpEntityID, assertionID: assertionID, notOnOrAfter: notOnOrAfter, inResponseTo: inResponseTo,
             attributes: attributes)
@@ -304,6 +309,9 @@ struct ResponseChecks {
     }
 
     /// All attributes by exact name (NameFormat ignored), values as full text; `xsi:nil` values skipped.
+    /// A structured value (an element inside `AttributeValue`, such as the `saml:NameID` Shibboleth IdPs send as
+    /// `eduPersonTargetedID`) counts as one value: its full text content without surrounding whitespace, i.e. the
+    /// NameID's value. It never merges with, hides or truncates a sibling value.
     private func readAttributes(_ assertion: XMLElementRef) throws(SAMLError) -> [String: [String]] {
         let saml = XMLNamespace.saml
         var result: [String: [String]] = [:]
@@ -321,16 +329,13 @@ struct ResponseChecks {
                 }
                 var values = result[name] ?? []
                 for value in attribute.children(saml, "AttributeValue") {
-                    guard !value.hasElementChildren else {
-                        throw SAMLError(.malformed, "attribute '\(name)' has a structured value")
-                    }
                     valueCount += 1
                     guard valueCount <= limits.maxAttributeValues else {
                         throw SAMLError(
                             .malformed, "the assertion has more than \(limits.maxAttributeValues) attribute values")
                     }
                     if value.isXSINil { continue }
-                    values.append(value.text)
+                    values.append(value.hasElementChildren ? value.text.trimmedXMLWhitespace : value.text)
                 }
                 result[name] = values
             }

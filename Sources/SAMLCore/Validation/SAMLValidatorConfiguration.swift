@@ -24,8 +24,10 @@ public struct SAMLValidatorConfiguration: Sendable {
     public var limits: XMLLimits
     /// Attribute names read into ``ValidatedAssertion`` (matched exactly; `NameFormat` ignored).
     public var attributeNames: AttributeNames
-    /// Accept the `NameID` as the email when the `email` attribute is missing and the NameID looks like an email
-    /// address. Default `false`: a missing `email` attribute is `missing_email`.
+    /// Accept the `NameID` as the email when none of the e-mail attributes (``AttributeNames/emails``) has a value,
+    /// but only a NameID of format `urn:oasis:names:tc:SAML:1.1:nameid-format:emailAddress` that looks like an
+    /// address (a persistent or transient NameID is an identifier, never an address). Default `false`: a missing
+    /// e-mail attribute is `missing_email`.
     public var allowNameIDAsEmail: Bool
     /// Require the Assertion itself to carry a valid signature; a signed Response around an unsigned Assertion
     /// then fails with `signature_missing`. Default `false` (JumpCloud can be set to sign the Response only).
@@ -35,18 +37,38 @@ public struct SAMLValidatorConfiguration: Sendable {
     /// with `in_response_to_mismatch`.
     public var allowIdPInitiated: Bool
 
-    /// The attribute names JumpCloud is set up to send.
+    /// The attribute names read from the assertion. The defaults are what JumpCloud is set up to send; other IdPs
+    /// name the e-mail claim differently (``commonEmailAttributes``).
     public struct AttributeNames: Sendable, Hashable {
-        /// The required email attribute. Default `email`.
-        public var email: String
+        /// The e-mail attribute names, in order of preference: the first that has a non-empty value is the
+        /// e-mail; none is `missing_email`. Default `["email"]` (JumpCloud).
+        public var emails: [String]
+        /// The first e-mail attribute name; setting it replaces the list with that one name.
+        public var email: String {
+            get { emails.first ?? "" }
+            set { emails = [newValue] }
+        }
         /// The optional first-name attribute. Default `firstname`.
         public var firstName: String
         /// The optional last-name attribute. Default `lastname`.
         public var lastName: String
 
+        /// The names real IdPs give the e-mail claim: `email` (JumpCloud, Okta, Auth0), `mail` (LDAP-backed IdPs),
+        /// `urn:oid:0.9.2342.19200300.100.1.3` (Shibboleth, the `mail` OID) and
+        /// `http://schemas.xmlsoap.org/ws/2005/05/identity/claims/emailaddress` (ADFS, Azure AD).
+        public static let commonEmailAttributes = [
+            "email", "mail", "urn:oid:0.9.2342.19200300.100.1.3",
+            "http://schemas.xmlsoap.org/ws/2005/05/identity/claims/emailaddress",
+        ]
+
         /// Creates names; defaults match the product's JumpCloud setup.
         public init(email: String = "email", firstName: String = "firstname", lastName: String = "lastname") {
-            self.email = email
+            self.init(emails: [email], firstName: firstName, lastName: lastName)
+        }
+
+        /// Creates names with a list of e-mail attribute names, tried in order.
+        public init(emails: [String], firstName: String = "firstname", lastName: String = "lastname") {
+            self.emails = emails
             self.firstName = firstName
             self.lastName = lastName
         }

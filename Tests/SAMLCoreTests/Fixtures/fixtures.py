@@ -134,6 +134,11 @@ def signature(ref_uris, *, sig_method=RSA_SHA256, digest=SHA256, c14n=EXC_C14N,
 
 # ---------------------------------------------------------------- assertions
 
+EPTID = "urn:oid:1.3.6.1.4.1.5923.1.1.1.10"  # eduPersonTargetedID
+ADFS_EMAIL = "http://schemas.xmlsoap.org/ws/2005/05/identity/claims/emailaddress"
+ADFS_GIVEN = "http://schemas.xmlsoap.org/ws/2005/05/identity/claims/givenname"
+ADFS_SURNAME = "http://schemas.xmlsoap.org/ws/2005/05/identity/claims/surname"
+
 DEFAULT_ATTRS = [
     ("email", ["alice@example.com"]),
     ("firstname", ["Alice"]),
@@ -175,7 +180,7 @@ def attribute_statement(attrs, name_formats=None, raw_values=None, indent="    "
 def assertion(*, id="_assert-1", sig=None, issuer=IDP, nameid="alice@example.com",
               recipient=ACS, method=BEARER, t=None, audiences=((SP,),), one_time_use=False,
               attrs=DEFAULT_ATTRS, name_formats=None, raw_values=None, in_response_to=None,
-              declare_xs=True):
+              declare_xs=True, nameid_format=PERSISTENT):
     t = t or times()
     sig_xml = signature(f"#{id}") if sig is True else (sig or "")
     xs = f' xmlns:xs="{NS_XS}" xmlns:xsi="{NS_XSI}"' if declare_xs else ""
@@ -193,7 +198,7 @@ def assertion(*, id="_assert-1", sig=None, issuer=IDP, nameid="alice@example.com
         f'    <saml:Issuer>{issuer}</saml:Issuer>\n'
         + sig_xml +
         f'    <saml:Subject>\n'
-        f'      <saml:NameID Format="{PERSISTENT}">{nameid}</saml:NameID>\n'
+        f'      <saml:NameID Format="{nameid_format}">{nameid}</saml:NameID>\n'
         f'      <saml:SubjectConfirmation Method="{method}">\n'
         f'        <saml:SubjectConfirmationData{irt} NotOnOrAfter="{t["scd_not_on_or_after"]}" Recipient="{recipient}"/>\n'
         f'      </saml:SubjectConfirmation>\n'
@@ -308,6 +313,20 @@ def response_templates():
     T["email-attr-comment"] = R(A(sig=True, raw_values={
         "email": '<saml:AttributeValue xsi:type="xs:string">alice@example.com<!---->.evil.com</saml:AttributeValue>'}))
     T["attribute-nameformat-uri"] = R(A(sig=True, name_formats={"email": URI_FORMAT}))
+    # --- interop with other IdPs (issue 15)
+    T["assertion-signed-1024"] = R(A(sig=True))
+    T["missing-email-nameid-email-format"] = R(A(sig=True, nameid_format=EMAIL_FORMAT,
+                                                 attrs=[a for a in DEFAULT_ATTRS if a[0] != "email"]))
+    # Shibboleth: eduPersonTargetedID's value is a saml:NameID element; a second, plain value follows it.
+    T["edu-person-targeted-id"] = R(A(sig=True, attrs=DEFAULT_ATTRS + [(EPTID, [])], name_formats={EPTID: URI_FORMAT},
+        raw_values={EPTID: (
+            '<saml:AttributeValue><saml:NameID Format="urn:oasis:names:tc:SAML:2.0:nameid-format:persistent" '
+            f'NameQualifier="{IDP}" SPNameQualifier="{SP}">3f7b3dcf-1674-4ecd-92c8-1544f346baf8</saml:NameID>'
+            '</saml:AttributeValue><saml:AttributeValue xsi:type="xs:string">plain-second-value</saml:AttributeValue>')}))
+    # ADFS / Azure AD: claims named by URI, no `email` attribute.
+    T["adfs-claims"] = R(A(sig=True, attrs=[(ADFS_EMAIL, ["alice@example.com"]), (ADFS_GIVEN, ["Alice"]),
+                                            (ADFS_SURNAME, ["Liddell"])],
+                           name_formats={ADFS_EMAIL: URI_FORMAT, ADFS_GIVEN: URI_FORMAT, ADFS_SURNAME: URI_FORMAT}))
     return T
 
 
@@ -400,6 +419,7 @@ def cmd_metadata(outdir, keydir):
     idp = cert_b64(keydir, "idp")
     nxt = cert_b64(keydir, "idp-next")
     big = cert_b64(keydir, "idp4096")
+    small = cert_b64(keydir, "idp1024")
     att = cert_b64(keydir, "attacker")
     other = cert_b64(keydir, "sp-other")
     decl = '<?xml version="1.0" encoding="UTF-8"?>\n'
@@ -408,6 +428,7 @@ def cmd_metadata(outdir, keydir):
           decl + entity(IDP, [(idp, "signing"), (nxt, "signing"), (att, "encryption")]))
     write(os.path.join(outdir, "idp-metadata-no-use.xml"), decl + entity(IDP, [(idp, None)]))
     write(os.path.join(outdir, "idp-metadata-4096.xml"), decl + entity(IDP, [(big, "signing")]))
+    write(os.path.join(outdir, "idp-metadata-1024.xml"), decl + entity(IDP, [(small, "signing")]))
     write(os.path.join(outdir, "idp-metadata-no-signing-cert.xml"),
           decl + entity(IDP, [(idp, "encryption")]))
     write(os.path.join(outdir, "idp-metadata-no-sso.xml"),
@@ -425,6 +446,7 @@ def cmd_metadata(outdir, keydir):
 CERT_NAMES = {
     "idp": "JumpCloud IdP kisi (test signing key)",
     "idp4096": "JumpCloud IdP kisi RSA-4096 (test signing key)",
+    "idp1024": "Legacy IdP RSA-1024 (test signing key, as older IdPs still use)",
     "idp-next": "JumpCloud IdP kisi next (test rollover signing key)",
     "sp": "Kisi SP kisi.example (test encryption key)",
     "sp-other": "Other SP other.example (test encryption key)",

@@ -49,6 +49,7 @@ genkey() { # name bits
 }
 genkey idp 2048
 genkey idp4096 4096
+genkey idp1024 1024
 genkey idp-next 2048
 genkey sp 2048
 genkey sp-other 2048
@@ -60,12 +61,13 @@ fi
 grep -q 'BEGIN PRIVATE KEY' keys/sp.key || die "keys/sp.key is not PKCS#8"
 grep -q 'BEGIN RSA PRIVATE KEY' keys/sp-pkcs1.key || die "keys/sp-pkcs1.key is not PKCS#1"
 pubhash() { openssl pkey -in "$1" -pubout 2>/dev/null | sha256sum; }
-for k in idp idp4096 idp-next sp sp-other attacker; do
+for k in idp idp4096 idp1024 idp-next sp sp-other attacker; do
   [ "$(pubhash keys/$k.key)" = "$(openssl x509 -in keys/$k.crt -pubkey -noout | sha256sum)" ] \
     || die "keys/$k.crt does not match keys/$k.key"
 done
 [ "$(pubhash keys/sp.key)" = "$(pubhash keys/sp-pkcs1.key)" ] || die "sp-pkcs1.key is not sp.key"
 openssl rsa -in keys/idp4096.key -noout -text 2>/dev/null | grep -q 'Private-Key: (4096 bit' || die "idp4096 is not 4096-bit"
+openssl rsa -in keys/idp1024.key -noout -text 2>/dev/null | grep -q 'Private-Key: (1024 bit' || die "idp1024 is not 1024-bit"
 
 # ------------------------------------------------------------------ templates and metadata
 rm -rf templates responses
@@ -141,6 +143,14 @@ verify responses/both-signed.xml keys/idp.crt "$RX"
 
 assertion_signed assertion-signed-4096 keys/idp4096.key keys/idp4096.crt
 verify_fails responses/assertion-signed-4096.xml keys/idp.crt "$AX"
+
+# Interop (issue 15): a 1024-bit IdP key (older IdPs), Shibboleth's eduPersonTargetedID NameID value, ADFS claims.
+assertion_signed assertion-signed-1024 keys/idp1024.key keys/idp1024.crt
+verify_fails responses/assertion-signed-1024.xml keys/idp.crt "$AX"
+assertion_signed edu-person-targeted-id
+grep -qF '<saml:AttributeValue><saml:NameID Format=' responses/edu-person-targeted-id.xml || die edu-person-targeted-id
+assertion_signed adfs-claims
+assertion_signed missing-email-nameid-email-format
 
 assertion_signed sp-initiated
 grep -q 'InResponseTo="_req-1"' responses/sp-initiated.xml || die "sp-initiated lacks InResponseTo"
