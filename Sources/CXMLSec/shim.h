@@ -39,6 +39,10 @@
 #include <xmlsec/crypto.h>
 #include <xmlsec/openssl/app.h>
 #include <xmlsec/openssl/crypto.h>
+#include <openssl/x509.h>
+#include <openssl/evp.h>
+#include <openssl/bio.h>
+#include <time.h>
 
 typedef unsigned int kisi_xmlSecSize;
 
@@ -118,5 +122,39 @@ static inline int kisi_enc_decrypt_replacing(xmlSecEncCtxPtr ctx, xmlNodePtr nod
     xmlFreeNode(node);
     return 0;
 }
+
+/*
+ * What OpenSSL reads from a DER certificate: the RSA key size (0 for another key type), the end of validity (Unix
+ * time), the subject (RFC 2253, written to subject, at most subjectSize bytes with the NUL) and the DER
+ * SubjectPublicKeyInfo (*spki, freed by the caller with kisi_openssl_free). swift-crypto refuses RSA keys below 2048
+ * bits outright; this lets SAMLCore name the key size and, when the host opted in, accept such a certificate.
+ * Returns 0 on success, -1 when OpenSSL cannot parse the certificate.
+ */
+static inline int kisi_x509_facts(const unsigned char *der, long length, int *rsaBits, long long *notAfter,
+                                  char *subject, size_t subjectSize, unsigned char **spki, int *spkiLength) {
+    const unsigned char *cursor = der;
+    X509 *certificate = d2i_X509(NULL, &cursor, length);
+    if (certificate == NULL || cursor != der + length) { X509_free(certificate); return -1; }
+    int result = -1;
+    EVP_PKEY *key = X509_get0_pubkey(certificate);
+    const ASN1_TIME *end = X509_get0_notAfter(certificate);
+    struct tm tm;
+    BIO *bio = BIO_new(BIO_s_mem());
+    if (key != NULL && end != NULL && bio != NULL && ASN1_TIME_to_tm(end, &tm) == 1) {
+        *rsaBits = EVP_PKEY_get_base_id(key) == EVP_PKEY_RSA ? EVP_PKEY_get_bits(key) : 0;
+        *notAfter = (long long)timegm(&tm);
+        if (X509_NAME_print_ex(bio, X509_get_subject_name(certificate), 0, XN_FLAG_RFC2253) >= 0) {
+            int written = BIO_read(bio, subject, (int)subjectSize - 1);
+            subject[written > 0 ? written : 0] = 0;
+            *spki = NULL;
+            *spkiLength = i2d_PUBKEY(key, spki);
+            if (*spkiLength > 0) result = 0;
+        }
+    }
+    BIO_free(bio);
+    X509_free(certificate);
+    return result;
+}
+static inline void kisi_openssl_free(void *pointer) { OPENSSL_free(pointer); }
 
 #endif

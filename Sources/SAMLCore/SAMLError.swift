@@ -60,6 +60,9 @@ public struct SAMLError: Error, Sendable, Hashable, CustomStringConvertible {
         public static let metadataNoSigningCertificate = Code(rawValue: "metadata_no_signing_certificate")
         /// IdP metadata has no `SingleSignOnService` endpoint.
         public static let metadataNoSSOService = Code(rawValue: "metadata_no_sso_service")
+        /// A certificate's RSA key is smaller than the configured minimum (default 2048 bits; see
+        /// ``SAMLValidatorConfiguration/minimumRSAKeyBits``). The message names the key size.
+        public static let weakKey = Code(rawValue: "weak_key")
         /// A key or certificate handed to the library could not be read.
         public static let invalidKey = Code(rawValue: "invalid_key")
         /// The validator's configuration is unusable (e.g. an empty SP entity ID).

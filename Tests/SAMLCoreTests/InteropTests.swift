@@ -63,3 +63,60 @@ import Testing
         #expect(try await Fixtures.code(try Fixtures.response("missing-email-nameid-email-format")) == "missing_email")
     }
 }
+
+/// Many older IdPs sign with 1024-bit RSA keys (fixtures `idp-metadata-1024`, `assertion-signed-1024`).
+@Suite struct WeakKeyTests {
+    static func metadata1024(minimum: Int = 2048) throws -> IdPMetadata {
+        try IdPMetadata.parse(Array(try Fixtures.data("idp-metadata-1024.xml")), minimumRSAKeyBits: minimum)
+    }
+
+    @Test func aWeakKeyIsRefusedWithItsOwnCodeNamingTheSize() throws {
+        do {
+            _ = try Self.metadata1024()
+            Issue.record("a 1024-bit key was accepted by default")
+        } catch let error as SAMLError {
+            #expect(error.code.rawValue == "weak_key")
+            #expect(error.message.contains("1024-bit") && error.message.contains("2048"), "\(error.message)")
+        }
+    }
+
+    @Test func anExplicitMinimumOf1024AcceptsAndVerifies() async throws {
+        let metadata = try Self.metadata1024(minimum: 1024)
+        #expect(metadata.signingCertificates.map(\.rsaKeyBits) == [1024])
+        #expect(metadata.signingCertificates[0].subject.contains("Legacy IdP RSA-1024"))
+        #expect(metadata.signingCertificates[0].notAfter == Date(timeIntervalSince1970: 1_906_502_400))  // 2030-06-01
+        var configuration = try Fixtures.configuration()
+        configuration.idp = metadata
+        configuration.minimumRSAKeyBits = 1024
+        let validator = try SAMLResponseValidator(configuration: configuration, replayCache: InMemoryReplayCache())
+        let assertion = try await Fixtures.outcome(try Fixtures.response("assertion-signed-1024"), validator: validator).get()
+        #expect(assertion.email == "alice@example.com")
+        // The 1024-bit key verifies only its own signatures.
+        #expect(try await Fixtures.code(try Fixtures.response("assertion-signed"), validator: validator) == "signature_invalid")
+    }
+
+    @Test func theValidatorKeepsItsOwnMinimum() throws {
+        var configuration = try Fixtures.configuration()
+        configuration.idp = try Self.metadata1024(minimum: 1024)
+        #expect(throws: SAMLError.self) {
+            _ = try SAMLResponseValidator(configuration: configuration, replayCache: InMemoryReplayCache())
+        }
+        do { _ = try SAMLResponseValidator(configuration: configuration, replayCache: InMemoryReplayCache()) } catch {
+            #expect(error.code.rawValue == "weak_key")
+        }
+    }
+
+    @Test func aMinimumBelow1024IsAConfigurationError() throws {
+        do {
+            _ = try Self.metadata1024(minimum: 512)
+            Issue.record("accepted")
+        } catch let error as SAMLError {
+            #expect(error.code.rawValue == "invalid_configuration")
+        }
+    }
+
+    @Test func keySizesOfTheOtherFixtures() throws {
+        #expect(try Fixtures.metadata().signingCertificates.map(\.rsaKeyBits) == [2048])
+        #expect(try Fixtures.metadata("idp-metadata-4096").signingCertificates.map(\.rsaKeyBits) == [4096])
+    }
+}

@@ -50,6 +50,9 @@ struct SAMLValidationOptions: ParsableArguments {
     @Flag(help: "Take an emailAddress-format NameID as the e-mail when no e-mail attribute has a value.")
     var emailFromNameid = false
 
+    @Option(help: "The smallest RSA key an IdP signing certificate may have (at least 1024). Lower it only for an IdP that cannot issue a 2048-bit key.")
+    var minRsaKeyBits: Int = 2048
+
     /// Reads the files and builds the configuration; file and flag problems are usage errors (exit 64),
     /// metadata and key problems are rejections (exit 1, JSON error).
     func load() throws -> (configuration: SAMLValidatorConfiguration, response: String, now: Date) {
@@ -59,11 +62,12 @@ struct SAMLValidationOptions: ParsableArguments {
         if let now { date = try CLIOutput.parseInstant(now, option: "--now") }
         guard clockSkew >= 0, clockSkew <= 3600 else { throw ValidationError("--clock-skew must be 0...3600") }
         let keyTexts = try spKey.map { String(decoding: try CLIOutput.readInput($0), as: UTF8.self) }
-        let metadata = try IdPMetadata.parse(Array(metadataBytes))
+        let metadata = try IdPMetadata.parse(Array(metadataBytes), minimumRSAKeyBits: minRsaKeyBits)
         let keys = try keyTexts.map { try SPPrivateKey(pem: $0) }
         var configuration = SAMLValidatorConfiguration(
             spEntityID: spEntityId, acsURL: acsUrl, idp: metadata, spDecryptionKeys: keys, clockSkew: clockSkew,
             allowNameIDAsEmail: emailFromNameid)
+        configuration.minimumRSAKeyBits = minRsaKeyBits
         if !emailAttributes.isEmpty {
             guard !emailAttributes.contains(where: \.isEmpty) else { throw ValidationError("--email-attribute must not be empty") }
             configuration.attributeNames.emails = emailAttributes
@@ -131,11 +135,16 @@ struct SAMLInspectMetadataCommand: AsyncParsableCommand {
     @Option(help: "Entity to select from an EntitiesDescriptor.")
     var entityId: String?
 
+    @Option(help: "The smallest RSA key a signing certificate may have (at least 1024); smaller ones are weak_key.")
+    var minRsaKeyBits: Int = 2048
+
     struct Output: Encodable {
         struct Certificate: Encodable {
             let sha256: String
             let subject: String
             let notAfter: String
+            /// The RSA key size in bits (absent for another key type).
+            let keyBits: Int?
         }
         let entityID: String
         let ssoServices: [SSOService]
@@ -146,11 +155,13 @@ struct SAMLInspectMetadataCommand: AsyncParsableCommand {
     func run() async throws {
         let bytes = try CLIOutput.readInput(file)
         do {
-            let metadata = try IdPMetadata.parse(Array(bytes), entityID: entityId)
+            let metadata = try IdPMetadata.parse(Array(bytes), entityID: entityId, minimumRSAKeyBits: minRsaKeyBits)
             try CLIOutput.printJSON(Output(
                 entityID: metadata.entityID, ssoServices: metadata.ssoServices,
                 signingCertificates: metadata.signingCertificates.map {
-                    .init(sha256: $0.sha256Fingerprint, subject: $0.subject, notAfter: $0.notAfter.formatted(.iso8601))
+                    .init(
+                        sha256: $0.sha256Fingerprint, subject: $0.subject, notAfter: $0.notAfter.formatted(.iso8601),
+                        keyBits: $0.rsaKeyBits)
                 },
                 nameIDFormats: metadata.nameIDFormats))
         } catch let error as SAMLError {

@@ -102,12 +102,35 @@ import Testing
         #expect(result.exitCode == 0)
         let json = try result.json()
         #expect(json["entityID"] as? String == "https://sso.jumpcloud.com/saml2/kisi")
-        let certificates = try #require(json["signingCertificates"] as? [[String: String]])
+        let certificates = try #require(json["signingCertificates"] as? [[String: Any]])
         #expect(certificates.count == 2)
-        #expect(certificates.allSatisfy { $0["sha256"]?.count == 95 && $0["notAfter"] == "2030-06-01T00:00:00Z" })
+        #expect(certificates.allSatisfy {
+            ($0["sha256"] as? String)?.count == 95 && $0["notAfter"] as? String == "2030-06-01T00:00:00Z"
+                && $0["keyBits"] as? Int == 2048
+        })
         let services = try #require(json["ssoServices"] as? [[String: String]])
         #expect(services.contains { $0["binding"] == "urn:oasis:names:tc:SAML:2.0:bindings:HTTP-POST" })
         #expect(json["nameIDFormats"] as? [String] == ["urn:oasis:names:tc:SAML:1.1:nameid-format:emailAddress"])
+    }
+
+    /// A 1024-bit IdP key: `weak_key` naming the size by default; `--min-rsa-key-bits 1024` accepts and shows it.
+    @Test func minRSAKeyBitsFlag() async throws {
+        let inspect = ["saml", "inspect-metadata", Self.path("idp-metadata-1024.xml")]
+        let refused = try await CLIRunner.run(inspect)
+        #expect(refused.exitCode == 1)
+        let error = try #require(try refused.json()["error"] as? [String: Any])
+        #expect(error["code"] as? String == "weak_key")
+        #expect((error["message"] as? String)?.contains("1024-bit") == true)
+        let shown = try await CLIRunner.run(inspect + ["--min-rsa-key-bits", "1024"])
+        #expect(shown.exitCode == 0)
+        let certificates = try #require(try shown.json()["signingCertificates"] as? [[String: Any]])
+        #expect(certificates.map { $0["keyBits"] as? Int } == [1024])
+
+        let validate = Self.validateArguments(Self.path("responses/assertion-signed-1024.b64"), metadata: "idp-metadata-1024.xml")
+        #expect(try await CLIRunner.run(validate).stdout.contains("weak_key"))
+        let accepted = try await CLIRunner.run(validate + ["--min-rsa-key-bits", "1024"])
+        #expect(accepted.exitCode == 0)
+        #expect(try accepted.json()["email"] as? String == "alice@example.com")
     }
 
     @Test func inspectBadMetadata() async throws {

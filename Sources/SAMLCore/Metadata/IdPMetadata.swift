@@ -4,6 +4,7 @@ public import FoundationEssentials
 public import Foundation
 #endif
 import Crypto
+internal import CXMLSec
 import SwiftASN1
 import X509
 
@@ -48,11 +49,17 @@ public struct IdPMetadata: Sendable, Hashable {
     ///   - xml: the metadata document's bytes (parsed securely: no DOCTYPE, no network, size/depth caps).
     ///   - entityID: which entity to take from an `EntitiesDescriptor` (required when it holds more than one IdP).
     ///   - limits: size, depth and node caps for the metadata document (the defaults suit any real IdP metadata).
+    ///   - minimumRSAKeyBits: the smallest RSA signing key accepted (default 2048; at least 1024). Older IdPs still
+    ///     sign with 1024-bit keys: accept them only deliberately, and keep
+    ///     ``SAMLValidatorConfiguration/minimumRSAKeyBits`` as low.
     /// - Throws: ``SAMLError`` with `metadata_invalid`, `metadata_entity_not_found`,
-    ///   `metadata_no_signing_certificate` or `metadata_no_sso_service`.
+    ///   `metadata_no_signing_certificate`, `metadata_no_sso_service`, `weak_key` (a signing key below the minimum;
+    ///   the message names its size) or `invalid_configuration` (a minimum below 1024).
     public static func parse(
-        _ xml: some Collection<UInt8>, entityID: String? = nil, limits: XMLLimits = XMLLimits()
+        _ xml: some Collection<UInt8>, entityID: String? = nil, limits: XMLLimits = XMLLimits(),
+        minimumRSAKeyBits: Int = 2048
     ) throws(SAMLError) -> IdPMetadata {
+        try IdPCertificate.checkMinimum(minimumRSAKeyBits)
         let bytes = Array(xml)
         let document: SecureXMLDocument
         do {
@@ -105,8 +112,9 @@ public struct IdPMetadata: Sendable, Hashable {
                     throw SAMLError(.metadataInvalid, "an X509Certificate is not valid base64")
                 }
                 let certificate: IdPCertificate
-                do { certificate = try IdPCertificate(derEncoded: der) } catch {
-                    throw SAMLError(.metadataInvalid, "a signing certificate cannot be parsed")
+                do { certificate = try IdPCertificate(derEncoded: der, minimumRSAKeyBits: minimumRSAKeyBits) } catch {
+                    if error.code == .weakKey { throw error }
+                    throw SAMLError(.metadataInvalid, "a signing certificate cannot be parsed", detail: error.detail)
                 }
                 if !certificates.contains(certificate) { certificates.append(certificate) }
             }
@@ -164,17 +172,69 @@ public struct IdPCertificate: Sendable, Hashable {
     /// The end of the validity period. SAMLCore does not refuse an expired IdP certificate (JumpCloud's
     /// metadata is the trust anchor, not a PKI); hosts should warn the owner as this date approaches.
     public let notAfter: Date
+    /// The size of the certificate's RSA key in bits (`nil` for another key type).
+    public let rsaKeyBits: Int?
     /// The certificate's `SubjectPublicKeyInfo` in DER: the key signatures are verified with.
     let subjectPublicKeyInfoDER: [UInt8]
 
+    /// The lowest minimum a host may configure: below 1024 bits an RSA signature is forgeable in practice.
+    public static let lowestMinimumRSAKeyBits = 1024
+
+    static func checkMinimum(_ bits: Int) throws(SAMLError) {
+        guard bits >= lowestMinimumRSAKeyBits else {
+            throw SAMLError(
+                .invalidConfiguration, "the minimum RSA key size must be at least \(lowestMinimumRSAKeyBits) bits, not \(bits)")
+        }
+    }
+
+    /// Refuses an RSA key smaller than `minimum`, naming its size.
+    static func checkKeySize(_ bits: Int?, minimum: Int, subject: String) throws(SAMLError) {
+        guard let bits, bits < minimum else { return }
+        throw SAMLError(
+            .weakKey,
+            "the IdP signing certificate '\(subject)' has a \(bits)-bit RSA key; at least \(minimum) bits are required "
+                + "(lower the minimum RSA key size only for an IdP that cannot issue a larger key)")
+    }
+
     /// Parses a DER certificate.
-    public init(derEncoded der: [UInt8]) throws(SAMLError) {
+    ///
+    /// - Parameters:
+    ///   - der: the certificate's DER encoding.
+    ///   - minimumRSAKeyBits: the smallest RSA key accepted (default 2048, at least 1024); a smaller one throws
+    ///     `weak_key` naming its size.
+    public init(derEncoded der: [UInt8], minimumRSAKeyBits: Int = 2048) throws(SAMLError) {
+        try Self.checkMinimum(minimumRSAKeyBits)
+        // OpenSSL reads every RSA size; swift-certificates (through swift-crypto) refuses keys below 2048 bits.
+        var bits: Int32 = 0
+        var end: Int64 = 0
+        var subjectBuffer = [CChar](repeating: 0, count: 1024)
+        var spki: UnsafeMutablePointer<UInt8>?
+        var spkiLength: Int32 = 0
+        let parsed = der.withUnsafeBufferPointer { buffer in
+            XMLSecLibrary.withQuietErrors {
+                kisi_x509_facts(buffer.baseAddress, buffer.count, &bits, &end, &subjectBuffer, subjectBuffer.count, &spki, &spkiLength)
+            }
+        }
+        defer { kisi_openssl_free(spki) }
+        guard parsed == 0, let spki else {
+            throw SAMLError(.invalidKey, "the certificate cannot be parsed", detail: "OpenSSL could not read it")
+        }
+        let opensslSubject = String(decoding: subjectBuffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        rsaKeyBits = bits > 0 ? Int(bits) : nil
+        try Self.checkKeySize(rsaKeyBits, minimum: minimumRSAKeyBits, subject: opensslSubject)
+        derBytes = der
+        sha256Fingerprint = CertificateFingerprint.sha256(der)
+        if let bits = rsaKeyBits, bits < 2048 {
+            // Accepted below swift-crypto's floor (the host lowered the minimum): OpenSSL's reading is used.
+            subject = opensslSubject
+            notAfter = Date(timeIntervalSince1970: TimeInterval(end))
+            subjectPublicKeyInfoDER = Array(UnsafeBufferPointer(start: spki, count: Int(spkiLength)))
+            return
+        }
         let certificate: Certificate
         do { certificate = try Certificate(derEncoded: der) } catch {
             throw SAMLError(.invalidKey, "the certificate cannot be parsed", detail: "\(error)")
         }
-        derBytes = der
-        sha256Fingerprint = CertificateFingerprint.sha256(der)
         subject = certificate.subject.description
         notAfter = certificate.notValidAfter
         var serializer = DER.Serializer()
@@ -185,12 +245,16 @@ public struct IdPCertificate: Sendable, Hashable {
     }
 
     /// Parses a PEM certificate (`-----BEGIN CERTIFICATE-----`).
-    public init(pem: String) throws(SAMLError) {
+    ///
+    /// - Parameters:
+    ///   - pem: the certificate in PEM form.
+    ///   - minimumRSAKeyBits: as in ``init(derEncoded:minimumRSAKeyBits:)``.
+    public init(pem: String, minimumRSAKeyBits: Int = 2048) throws(SAMLError) {
         let document: PEMDocument
         do { document = try PEMDocument(pemString: pem) } catch {
             throw SAMLError(.invalidKey, "the PEM certificate cannot be read")
         }
-        try self.init(derEncoded: document.derBytes)
+        try self.init(derEncoded: document.derBytes, minimumRSAKeyBits: minimumRSAKeyBits)
     }
 
     public static func == (lhs: IdPCertificate, rhs: IdPCertificate) -> Bool { lhs.derBytes == rhs.derBytes }

@@ -37,6 +37,11 @@ public struct SAMLResponseValidator: Sendable {
         guard configuration.clockSkew >= 0, configuration.clockSkew <= 3600 else {
             throw SAMLError(.invalidConfiguration, "clock skew must be between 0 and 3600 seconds")
         }
+        try IdPCertificate.checkMinimum(configuration.minimumRSAKeyBits)
+        for certificate in configuration.idp.signingCertificates {
+            try IdPCertificate.checkKeySize(
+                certificate.rsaKeyBits, minimum: configuration.minimumRSAKeyBits, subject: certificate.subject)
+        }
         self.configuration = configuration
         self.replayCache = replayCache
         trustedKeys = try XMLSecKeySet(publicKeysDER: configuration.idp.signingCertificates.map(\.subjectPublicKeyInfoDER))

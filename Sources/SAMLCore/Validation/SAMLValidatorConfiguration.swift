@@ -22,6 +22,10 @@ public struct SAMLValidatorConfiguration: Sendable {
     public var algorithms: AlgorithmPolicy
     /// Size, depth and node limits for the response XML.
     public var limits: XMLLimits
+    /// The smallest RSA key an IdP signing certificate may have (default 2048; at least 1024). The validator
+    /// refuses to start with a smaller key in ``idp`` (`weak_key`); parse such metadata with the same minimum
+    /// (``IdPMetadata/parse(_:entityID:limits:minimumRSAKeyBits:)``).
+    public var minimumRSAKeyBits: Int = 2048
     /// Attribute names read into ``ValidatedAssertion`` (matched exactly; `NameFormat` ignored).
     public var attributeNames: AttributeNames
     /// Accept the `NameID` as the email when none of the e-mail attributes (``AttributeNames/emails``) has a value,
