@@ -54,13 +54,15 @@ for line in "${EXAMPLES[@]}"; do
 
   if git -C "$ROOT" rev-parse --verify -q HEAD >/dev/null; then
     head="$(git -C "$ROOT" rev-parse HEAD)"
+    # SwiftPM names a URL dependency by the last path component, lower-cased, without .git.
+    identity="$(basename "$ROOT" .git | tr '[:upper:]' '[:lower:]')"
     copy="$(mktemp -d)"
     cp -R "$dir/Package.swift" "$dir/Sources" "$copy/"
     sed -i "s|\.package(name: \"KisiIdentity\", path: \"../..\"|.package(url: \"file://$ROOT\", revision: \"$head\"|" "$copy/Package.swift"
-    sed -i "s|package: \"KisiIdentity\"|package: \"$(basename "$ROOT")\"|" "$copy/Package.swift"
+    sed -i "s|package: \"KisiIdentity\"|package: \"$identity\"|" "$copy/Package.swift"
     swift package --package-path "$copy" resolve >/dev/null
     # shellcheck disable=SC2086
-    check_resolved "$name (git URL at ${head:0:8})" "$copy/Package.resolved" $allowed "$(basename "$ROOT" | tr '[:upper:]' '[:lower:]')"
+    check_resolved "$name (git URL at ${head:0:8})" "$copy/Package.resolved" $allowed "$identity"
     rm -rf "$copy"
   fi
 done
