@@ -11,6 +11,9 @@ let swiftSettings: [SwiftSetting] = [
     .enableUpcomingFeature("MemberImportVisibility"),
 ]
 
+/// A product of the libraries' package (the repository root).
+func library(_ name: String) -> Target.Dependency { .product(name: name, package: "KisiIdentity") }
+
 let package = Package(
     name: "KisiIdentityServer",
     platforms: [.macOS(.v15)],
@@ -37,8 +40,8 @@ let package = Package(
         .target(
             name: "KisiIdentityServer",
             dependencies: [
-                .product(name: "SAMLCore", package: "KisiIdentity"),
-                .product(name: "SCIMCore", package: "KisiIdentity"),
+                library("SAMLCore"),
+                library("SCIMCore"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -55,8 +58,8 @@ let package = Package(
         .target(
             name: "IdentityPostgres",
             dependencies: [
-                .product(name: "SCIMCore", package: "KisiIdentity"),
-                .product(name: "SAMLCore", package: "KisiIdentity"),
+                library("SCIMCore"),
+                library("SAMLCore"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
@@ -68,10 +71,10 @@ let package = Package(
         .executableTarget(
             name: "KisiIdentityCLI",
             dependencies: [
-                .product(name: "SAMLCore", package: "KisiIdentity"),
-                .product(name: "SCIMCore", package: "KisiIdentity"),
-                .product(name: "DirectoryImport", package: "KisiIdentity"),
-                .product(name: "Licensing", package: "KisiIdentity"),
+                library("SAMLCore"),
+                library("SCIMCore"),
+                library("DirectoryImport"),
+                library("Licensing"),
                 "KisiIdentityServer",
                 "IdentityPostgres",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -97,8 +100,8 @@ let package = Package(
             name: "IdentityPostgresTests",
             dependencies: [
                 "IdentityPostgres", "PostgresTestSupport",
-                .product(name: "SCIMCore", package: "KisiIdentity"),
-                .product(name: "SAMLCore", package: "KisiIdentity"),
+                library("SCIMCore"),
+                library("SAMLCore"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
             ],
@@ -109,8 +112,8 @@ let package = Package(
             name: "StoreConformanceTests",
             dependencies: [
                 "IdentityPostgres", "KisiIdentityServer", "PostgresTestSupport",
-                .product(name: "SCIMCore", package: "KisiIdentity"),
-                .product(name: "SAMLCore", package: "KisiIdentity"),
+                library("SCIMCore"),
+                library("SAMLCore"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
             ],
@@ -121,7 +124,7 @@ let package = Package(
             dependencies: [
                 "KisiIdentityCLI",
                 // DirectoryCLITests serves an InMemoryJumpCloud on a loopback socket.
-                .product(name: "DirectoryImport", package: "KisiIdentity"),
+                library("DirectoryImport"),
                 // ScaleOutTests run two `serve` processes on a throwaway PostgreSQL.
                 "PostgresTestSupport",
                 .product(name: "HTTPTypes", package: "swift-http-types"),
@@ -133,7 +136,7 @@ let package = Package(
             dependencies: [
                 "KisiIdentityServer",
                 "PostgresTestSupport",
-                .product(name: "SCIMCore", package: "KisiIdentity"),
+                library("SCIMCore"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),

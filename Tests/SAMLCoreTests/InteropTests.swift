@@ -115,6 +115,19 @@ import Testing
         }
     }
 
+    /// A minimum above 2048 applies to keys swift-certificates reads too.
+    @Test func aHigherMinimumRefusesA2048BitKey() throws {
+        do {
+            _ = try IdPMetadata.parse(Array(try Fixtures.data("idp-metadata.xml")), minimumRSAKeyBits: 3072)
+            Issue.record("accepted")
+        } catch let error as SAMLError {
+            #expect(error.code.rawValue == "weak_key")
+            #expect(error.message.contains("2048-bit") && error.message.contains("3072"), "\(error.message)")
+        }
+        #expect(try IdPMetadata.parse(Array(try Fixtures.data("idp-metadata-4096.xml")), minimumRSAKeyBits: 3072)
+            .signingCertificates.map(\.rsaKeyBits) == [4096])
+    }
+
     @Test func keySizesOfTheOtherFixtures() throws {
         #expect(try Fixtures.metadata().signingCertificates.map(\.rsaKeyBits) == [2048])
         #expect(try Fixtures.metadata("idp-metadata-4096").signingCertificates.map(\.rsaKeyBits) == [4096])

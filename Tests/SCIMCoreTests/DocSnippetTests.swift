@@ -46,7 +46,8 @@ func adapt(
     @Test(arguments: [
         ("/Users", 200), ("/scim/v2/Users", 200), ("https://example.com/scim/v2/Users", 200),
         ("http://example.com:8080/scim/v2/Users?count=1", 200), ("/scim/v2", 404), ("/scim/v2Users", 404),
-        ("/other/scim/v2/Users", 404), ("/scim/Users", 404),
+        ("/other/scim/v2/Users", 404), ("/scim/Users", 404), ("https://example.com", 404),
+        ("/Users?filter=userName%20eq%20%22http://x/scim/v2%22", 200),
     ])
     func targets(target: String, status: Int) async {
         let (service, token) = await makeService()

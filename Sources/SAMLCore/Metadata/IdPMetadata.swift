@@ -4,6 +4,7 @@ public import FoundationEssentials
 public import Foundation
 #endif
 import Crypto
+import _CryptoExtras
 internal import CXMLSec
 import SwiftASN1
 import X509
@@ -204,44 +205,50 @@ public struct IdPCertificate: Sendable, Hashable {
     ///     `weak_key` naming its size.
     public init(derEncoded der: [UInt8], minimumRSAKeyBits: Int = 2048) throws(SAMLError) {
         try Self.checkMinimum(minimumRSAKeyBits)
-        // OpenSSL reads every RSA size; swift-certificates (through swift-crypto) refuses keys below 2048 bits.
-        var bits: Int32 = 0
-        var end: Int64 = 0
-        var subjectBuffer = [CChar](repeating: 0, count: 1024)
-        var spki: UnsafeMutablePointer<UInt8>?
-        var spkiLength: Int32 = 0
-        let parsed = der.withUnsafeBufferPointer { buffer in
-            XMLSecLibrary.withQuietErrors {
-                kisi_x509_facts(buffer.baseAddress, buffer.count, &bits, &end, &subjectBuffer, subjectBuffer.count, &spki, &spkiLength)
-            }
-        }
-        defer { kisi_openssl_free(spki) }
-        guard parsed == 0, let spki else {
-            throw SAMLError(.invalidKey, "the certificate cannot be parsed", detail: "OpenSSL could not read it")
-        }
-        let opensslSubject = String(decoding: subjectBuffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
-        rsaKeyBits = bits > 0 ? Int(bits) : nil
-        try Self.checkKeySize(rsaKeyBits, minimum: minimumRSAKeyBits, subject: opensslSubject)
         derBytes = der
         sha256Fingerprint = CertificateFingerprint.sha256(der)
-        if let bits = rsaKeyBits, bits < 2048 {
-            // Accepted below swift-crypto's floor (the host lowered the minimum): OpenSSL's reading is used.
-            subject = opensslSubject
-            notAfter = Date(timeIntervalSince1970: TimeInterval(end))
-            subjectPublicKeyInfoDER = Array(UnsafeBufferPointer(start: spki, count: Int(spkiLength)))
-            return
-        }
         let certificate: Certificate
         do { certificate = try Certificate(derEncoded: der) } catch {
-            throw SAMLError(.invalidKey, "the certificate cannot be parsed", detail: "\(error)")
+            // swift-certificates (through swift-crypto) refuses RSA keys below 2048 bits; OpenSSL reads every size,
+            // so the refusal can name the size, or the host's lower minimum can admit the key.
+            guard let facts = Self.opensslFacts(der), let bits = facts.rsaKeyBits, bits < 2048 else {
+                throw SAMLError(.invalidKey, "the certificate cannot be parsed", detail: "\(error)")
+            }
+            try Self.checkKeySize(bits, minimum: minimumRSAKeyBits, subject: facts.subject)
+            (subject, notAfter, rsaKeyBits, subjectPublicKeyInfoDER) = (facts.subject, facts.notAfter, bits, facts.spki)
+            return
         }
         subject = certificate.subject.description
         notAfter = certificate.notValidAfter
+        rsaKeyBits = _RSA.Signing.PublicKey(certificate.publicKey)?.keySizeInBits
+        try Self.checkKeySize(rsaKeyBits, minimum: minimumRSAKeyBits, subject: subject)
         var serializer = DER.Serializer()
         do { try serializer.serialize(certificate.publicKey) } catch {
             throw SAMLError(.invalidKey, "the certificate's public key cannot be encoded", detail: "\(error)")
         }
         subjectPublicKeyInfoDER = serializer.serializedBytes
+    }
+
+    /// What OpenSSL reads from `der` (`kisi_x509_facts`), or `nil` when it cannot parse it either.
+    private static func opensslFacts(
+        _ der: [UInt8]
+    ) -> (subject: String, notAfter: Date, rsaKeyBits: Int?, spki: [UInt8])? {
+        var bits: Int32 = 0
+        var end: Int64 = 0
+        var subject = [CChar](repeating: 0, count: 1024)
+        var spki: UnsafeMutablePointer<UInt8>?
+        var spkiLength: Int32 = 0
+        let status = der.withUnsafeBufferPointer { buffer in
+            XMLSecLibrary.withQuietErrors {
+                kisi_x509_facts(buffer.baseAddress, buffer.count, &bits, &end, &subject, subject.count, &spki, &spkiLength)
+            }
+        }
+        defer { kisi_openssl_free(spki) }
+        guard status == 0, let spki else { return nil }
+        return (
+            String(decoding: subject.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self),
+            Date(timeIntervalSince1970: TimeInterval(end)), bits > 0 ? Int(bits) : nil,
+            Array(UnsafeBufferPointer(start: spki, count: Int(spkiLength))))
     }
 
     /// Parses a PEM certificate (`-----BEGIN CERTIFICATE-----`).

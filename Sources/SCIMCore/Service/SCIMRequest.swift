@@ -36,11 +36,7 @@ public struct SCIMRequest: Sendable, Hashable {
     /// URL (`https://example.com/scim/v2/Users?…`, whose scheme and host are dropped). The query string is split on
     /// `&` and `=` and percent-decoded (`+` is a space).
     public init(method: String, target: String, headers: [String: String] = [:], body: Data? = nil) {
-        var target = Substring(target)
-        if target.hasPrefix("https://") || target.hasPrefix("http://"), let scheme = target.firstRange(of: "://") {
-            let authorityAndPath = target[scheme.upperBound...]
-            target = authorityAndPath.firstIndex(where: { $0 == "/" || $0 == "?" }).map { authorityAndPath[$0...] } ?? "/"
-        }
+        let target = Self.pathAndQuery(ofAbsoluteURL: Substring(target)) ?? Substring(target)
         var path = target
         var query: [String: String] = [:]
         if let mark = target.firstIndex(of: "?") {
@@ -52,6 +48,17 @@ public struct SCIMRequest: Sendable, Hashable {
             }
         }
         self.init(method: method, path: Self.percentDecode(path, plusIsSpace: false), query: query, headers: headers, body: body)
+    }
+
+    /// The path and query of an absolute `http`/`https` URL (`https://h:8080/scim/v2/Users?x` → `/scim/v2/Users?x`,
+    /// empty when there is neither), or `nil` when `text` is not such a URL (a path, even one whose query holds a
+    /// URL, is left alone).
+    static func pathAndQuery(ofAbsoluteURL text: Substring) -> Substring? {
+        guard text.hasPrefix("https://") || text.hasPrefix("http://"), let scheme = text.firstRange(of: "://") else {
+            return nil
+        }
+        let authorityAndRest = text[scheme.upperBound...]
+        return authorityAndRest.firstIndex { $0 == "/" || $0 == "?" }.map { authorityAndRest[$0...] } ?? ""
     }
 
     /// The header named `name`, ignoring case.

@@ -23,13 +23,7 @@ public struct SCIMServiceConfiguration: Sendable, Hashable {
     /// none). ``SCIMService`` strips it from a request path that starts with it, so an HTTP adapter may hand over
     /// either the path relative to the base URL (`/Users`) or the full request path (`/scim/v2/Users`).
     public var basePath: String {
-        var rest = Substring(baseURL)
-        if let scheme = rest.firstRange(of: "://") {
-            rest = rest[scheme.upperBound...]
-            guard let slash = rest.firstIndex(of: "/") else { return "" }
-            rest = rest[slash...]
-        }
-        return String(rest)
+        String(SCIMRequest.pathAndQuery(ofAbsoluteURL: Substring(baseURL)) ?? Substring(baseURL))
     }
 
     /// Creates a configuration with secure defaults.
