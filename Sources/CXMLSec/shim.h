@@ -89,6 +89,14 @@ static inline xmlSecKeyStoreId kisi_keystore_simple(void) { return xmlSecSimpleK
  * Returns 0 on success, -1 when decryption failed, -2 for another Type, -3 when the plaintext is not well-formed
  * XML (then the document is unchanged).
  */
+/*
+ * XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING as numbers: naming libxml2's enum constants in this
+ * header as well as in CLibXML2's makes them ambiguous to Swift in release builds ("cannot find XML_PARSE_NOERROR").
+ * XMLSecBuildTests checks the value against the enum.
+ */
+#define KISI_DECRYPTED_PARSE_OPTIONS (2048 | 32 | 64)
+static inline int kisi_decrypted_parse_options(void) { return KISI_DECRYPTED_PARSE_OPTIONS; }
+
 static inline int kisi_enc_decrypt_replacing(xmlSecEncCtxPtr ctx, xmlNodePtr node) {
     if (node == NULL || node->parent == NULL || node->doc == NULL) return -1;
     xmlSecBufferPtr result = xmlSecEncCtxDecryptToBuffer(ctx, node);
@@ -107,7 +115,7 @@ static inline int kisi_enc_decrypt_replacing(xmlSecEncCtxPtr ctx, xmlNodePtr nod
     xmlNodePtr results = NULL;
     xmlParserErrors status = xmlParseInNodeContext(
         node->parent, (const char *)data, (int)size,
-        XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING, &results);
+        KISI_DECRYPTED_PARSE_OPTIONS, &results);
     doc->encoding = encoding;
     if (status != XML_ERR_OK) {
         if (results != NULL) xmlFreeNodeList(results);

@@ -22,8 +22,8 @@ import Testing
         #expect(xml.contains("https://acme.kisi.example/saml/acs"))
         // 5. Policy
         var policy = SSOPolicy()
-        policy.allowIdPInitiated = true
-        policy.clockSkew = 180
+        policy.validation.allowIdPInitiated = true
+        policy.validation.clockSkew = 180
         policy.signAuthnRequests = false
         provider.policy = policy
         // 6. SP-initiated login

@@ -7,9 +7,9 @@ import Testing
     @Test func validatorConfigurationCarriesTheTenantAndPolicy() throws {
         let current = try SPTestSupport.fixtureCredential()
         let next = try SPTestSupport.generatedCredential()
-        let policy = SSOPolicy(
-            algorithms: AlgorithmPolicy(allowSHA1: true), clockSkew: 60, requireSignedAssertion: true,
-            allowIdPInitiated: false, limits: XMLLimits(maxBytes: 1000))
+        let policy = SSOPolicy(validation: SAMLValidationPolicy(
+            clockSkew: 60, algorithms: AlgorithmPolicy(allowSHA1: true), limits: XMLLimits(maxBytes: 1000),
+            requireSignedAssertion: true, allowIdPInitiated: false))
         let provider = try SPTestSupport.serviceProvider(keys: SPKeyRollover(current: current, next: next), policy: policy)
         let configuration = provider.validatorConfiguration
         #expect(configuration.spEntityID == Fixtures.spEntityID)
@@ -21,6 +21,7 @@ import Testing
         #expect(configuration.requireSignedAssertion)
         #expect(!configuration.allowIdPInitiated)
         #expect(configuration.limits.maxBytes == 1000)
+        #expect(configuration.policy == policy.validation)
     }
 
     @Test func makeAuthnRequestUsesTheBindingsEndpoint() throws {
@@ -135,7 +136,7 @@ import Testing
         let outcome = try await allowed.consume(base64Response: try b64("assertion-signed"), postedRelayState: "rs", now: Fixtures.now)
         #expect(outcome.requestID == nil)
         #expect(outcome.relayState == "rs")
-        let refused = try consumer(policy: SSOPolicy(allowIdPInitiated: false), store: InMemoryPendingRequestStore())
+        let refused = try consumer(policy: SSOPolicy(validation: SAMLValidationPolicy(allowIdPInitiated: false)), store: InMemoryPendingRequestStore())
         #expect(await code(refused, try b64("assertion-signed"), now: Fixtures.now)
                 == "in_response_to_mismatch")
     }
@@ -158,7 +159,7 @@ import Testing
     ] as [(String, Bool, String?)])
     func requireSignedAssertionPolicy(_ fixture: String, _ require: Bool, _ expected: String?) async throws {
         let acs = try consumer(
-            policy: SSOPolicy(requireSignedAssertion: require), store: InMemoryPendingRequestStore(),
+            policy: SSOPolicy(validation: SAMLValidationPolicy(requireSignedAssertion: require)), store: InMemoryPendingRequestStore(),
             keys: SPKeyRollover(current: try SPTestSupport.fixtureCredential()))
         #expect(await code(acs, try b64(fixture), now: Fixtures.now) == expected)
     }
@@ -197,7 +198,7 @@ import Testing
 
     @Test func oversizedResponseIsRefusedBeforeDecoding() async throws {
         // 7 KB of base64 against a 1,000-byte limit (about 5.4 KB of base64 allowed).
-        let acs = try consumer(policy: SSOPolicy(limits: XMLLimits(maxBytes: 1000)), store: InMemoryPendingRequestStore())
+        let acs = try consumer(policy: SSOPolicy(validation: SAMLValidationPolicy(limits: XMLLimits(maxBytes: 1000))), store: InMemoryPendingRequestStore())
         #expect(await code(acs, try b64("assertion-signed")) == "malformed")
         let roomy = try consumer(store: InMemoryPendingRequestStore())
         #expect(await code(roomy, try b64("assertion-signed")) == nil)

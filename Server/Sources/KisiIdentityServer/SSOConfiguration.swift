@@ -21,6 +21,16 @@ public struct SSOConfiguration: Sendable {
     /// The SP key and certificate.
     public var credential: SPCredential
 
+    /// The configuration a stored record holds.
+    /// - Throws: `SAMLError` `invalid_key` when the stored key material does not load.
+    init(record: SSOConfigurationRecord) throws(SAMLError) {
+        idpMetadataXML = record.idpMetadata
+        entityID = record.entityID
+        baseURL = record.baseURL
+        acsURL = record.acsURL
+        credential = try SPCredential(privateKeyPEM: record.spKeyPEM, certificatePEM: record.spCertificatePEM)
+    }
+
     /// The SP metadata URL: ``baseURL`` + `/saml/metadata`.
     public var metadataURL: String { baseURL + "/saml/metadata" }
 
@@ -88,7 +98,9 @@ public struct SSOConfigurationStore: Sendable {
         storage = .postgres(PostgresSSOConfigurationStore(database: database))
     }
 
-    private func read() async throws -> SSOConfigurationRecord? {
+    /// The stored record as it is (no parsing): the server compares it with the one its parsed configuration came
+    /// from, and rebuilds only when it changed.
+    func record() async throws -> SSOConfigurationRecord? {
         switch storage {
         case .postgres(let store):
             return try await store.load(tenantID: SSOConfiguration.tenantID)
@@ -130,11 +142,8 @@ public struct SSOConfigurationStore: Sendable {
     /// The stored configuration, or nil when SSO is not configured.
     /// - Throws: `SAMLError` `invalid_key` when the stored key material does not load; database errors.
     public func load() async throws -> SSOConfiguration? {
-        guard let stored = try await read() else { return nil }
-        let credential = try SPCredential(privateKeyPEM: stored.spKeyPEM, certificatePEM: stored.spCertificatePEM)
-        return SSOConfiguration(
-            idpMetadataXML: stored.idpMetadata, entityID: stored.entityID, baseURL: stored.baseURL,
-            acsURL: stored.acsURL, credential: credential)
+        guard let stored = try await record() else { return nil }
+        return try SSOConfiguration(record: stored)
     }
 
     /// Validates and stores a configuration, replacing the previous one.

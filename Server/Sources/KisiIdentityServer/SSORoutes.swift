@@ -8,12 +8,21 @@ internal import IdentityPostgres
 
 /// The SAML SP endpoints: `GET /saml/metadata`, `GET /saml/login`, `POST /saml/acs`.
 ///
-/// The configuration is read from the database on each request, so `kisi-identity sso configure` takes effect without
-/// a restart. Responses never echo the posted SAMLResponse; errors carry only SAMLError's code and message.
+/// The stored configuration is read from the database on each request, so `kisi-identity sso configure` takes effect
+/// without a restart (on every instance); it is parsed, and the validator's keys loaded, only when it changed
+/// (``SSOTenantCache``). Responses never echo the posted SAMLResponse; errors carry only SAMLError's code and message.
 struct SSORoutes: Sendable {
     let stores: ServerStores
     let now: @Sendable () -> Date
     let logger: Logger
+    let tenants: SSOTenantCache
+
+    init(stores: ServerStores, now: @escaping @Sendable () -> Date, logger: Logger) {
+        self.stores = stores
+        self.now = now
+        self.logger = logger
+        tenants = SSOTenantCache(stores: stores)
+    }
 
     /// The largest form body accepted at the ACS (a base64 response of SAMLCore's default limit, plus RelayState).
     static let maxFormBytes = 2 * 1024 * 1024
@@ -31,10 +40,10 @@ struct SSORoutes: Sendable {
         }
     }
 
-    private func loadConfiguration() async -> Result<SSOConfiguration, SAMLError>? {
+    private func loadTenant() async -> Result<SSOTenantCache.Tenant, SAMLError>? {
         do {
-            guard let configuration = try await stores.sso.load() else { return nil }
-            return .success(configuration)
+            guard let record = try await stores.sso.record() else { return nil }
+            return await tenants.tenant(for: record)
         } catch let error as SAMLError {
             return .failure(error)
         } catch let error as IdentityPostgresError where error.isTransient {
@@ -44,10 +53,10 @@ struct SSORoutes: Sendable {
         }
     }
 
-    private func withConfiguration(
-        _ request: Request, _ body: (SSOConfiguration) async -> Response
+    private func withTenant(
+        _ request: Request, _ body: (SSOTenantCache.Tenant) async -> Response
     ) async -> Response {
-        switch await loadConfiguration() {
+        switch await loadTenant() {
         case nil:
             return Self.error(
                 status: .serviceUnavailable, code: "sso_not_configured",
@@ -59,15 +68,15 @@ struct SSORoutes: Sendable {
             return Self.error(
                 status: .internalServerError, code: "sso_misconfigured", message: "The SSO configuration cannot be used.",
                 html: Self.prefersHTML(request))
-        case .success(let configuration)?:
-            return await body(configuration)
+        case .success(let tenant)?:
+            return await body(tenant)
         }
     }
 
     func metadata(_ request: Request) async -> Response {
-        await withConfiguration(request) { configuration in
+        await withTenant(request) { tenant in
             do {
-                let xml = try configuration.serviceProvider().metadata().xml()
+                let xml = try tenant.serviceProvider.metadata().xml()
                 return Response(
                     status: .ok, headers: [.contentType: "application/samlmetadata+xml"],
                     body: ResponseBody(byteBuffer: ByteBuffer(string: xml)))
@@ -78,10 +87,10 @@ struct SSORoutes: Sendable {
     }
 
     func login(_ request: Request) async -> Response {
-        await withConfiguration(request) { configuration in
+        await withTenant(request) { tenant in
             let relayState = request.uri.queryParameters["RelayState"].map(String.init)
             do {
-                let start = try await configuration.serviceProvider().startLogin(
+                let start = try await tenant.serviceProvider.startLogin(
                     relayState: relayState, pendingRequests: stores.pendingRequests, now: now(),
                     logger: logger)
                 guard let url = start.redirectURL else {
@@ -106,12 +115,9 @@ struct SSORoutes: Sendable {
         guard let posted = form["SAMLResponse"], !posted.isEmpty else {
             return Self.error(status: .badRequest, code: "malformed", message: "The form has no SAMLResponse.", html: html)
         }
-        return await withConfiguration(request) { configuration in
+        return await withTenant(request) { tenant in
             do {
-                let consumer = try SAMLAssertionConsumer(
-                    serviceProvider: configuration.serviceProvider(), replayCache: stores.replayCache,
-                    pendingRequests: stores.pendingRequests)
-                let outcome = try await consumer.consume(
+                let outcome = try await tenant.consumer.consume(
                     base64Response: posted, postedRelayState: form["RelayState"], now: now(), logger: logger)
                 return Self.success(outcome.assertion, html: html)
             } catch {

@@ -59,24 +59,49 @@ public struct SAMLResponseValidator: Sendable {
     public func validate(
         base64Response: String, expectedRequestID: String?, now: Date, logger: Logger? = nil
     ) async throws(SAMLError) -> ValidatedAssertion {
-        // base64 inflates by 4/3; refuse oversized form values before decoding them.
-        guard base64Response.utf8.count <= configuration.limits.maxBytes / 3 * 4 + 4096 else {
-            try fail(SAMLError(.malformed, "the SAMLResponse exceeds \(configuration.limits.maxBytes) bytes"),
-                            logger)
-        }
-        guard let xml = Base64.decode(base64Response) else {
-            try fail(SAMLError(.malformed, "the SAMLResponse is not valid base64"), logger)
-        }
-        return try await validate(xml: xml, expectedRequestID: expectedRequestID, now: now, logger: logger)
+        try await validate(base64Response: base64Response, now: now, logger: logger) { _ in (expectedRequestID, ()) }.0
     }
 
     /// Validates a SAML response document (the decoded XML bytes).
     public func validate(
         xml: some Collection<UInt8>, expectedRequestID: String?, now: Date, logger: Logger? = nil
     ) async throws(SAMLError) -> ValidatedAssertion {
+        try await validate(input: .xml(Array(xml)), now: now, logger: logger) { _ in (expectedRequestID, ()) }.0
+    }
+
+    /// The one entry point that decodes, parses once, validates and logs every decision.
+    ///
+    /// `expectation` runs after the parse and before any check, with the Response's `InResponseTo` (unauthenticated:
+    /// use it only to look the request up); it returns the request ID the response must answer (`nil`: an
+    /// IdP-initiated login) and a value handed back with the assertion. ``SAMLAssertionConsumer`` consumes the
+    /// pending request there. An error it throws is logged and rethrown like the validator's own.
+    func validate<Context: Sendable>(
+        base64Response: String, now: Date, logger: Logger?,
+        expectation: (_ inResponseTo: String?) async throws(SAMLError) -> (String?, Context)
+    ) async throws(SAMLError) -> (ValidatedAssertion, Context) {
+        try await validate(input: .base64(base64Response), now: now, logger: logger, expectation: expectation)
+    }
+
+    private enum Input {
+        case base64(String)
+        case xml([UInt8])
+    }
+
+    private func validate<Context: Sendable>(
+        input: Input, now: Date, logger: Logger?,
+        expectation: (_ inResponseTo: String?) async throws(SAMLError) -> (String?, Context)
+    ) async throws(SAMLError) -> (ValidatedAssertion, Context) {
         let assertion: ValidatedAssertion
-        do {
-            assertion = try evaluate(xml: Array(xml), expectedRequestID: expectedRequestID, now: now)
+        let context: Context
+        do throws(SAMLError) {
+            let xml = try decode(input)
+            let document = try SecureXMLDocument(parsing: xml, limits: configuration.limits)
+            guard let root = document.root, root.is(XMLNamespace.samlp, "Response") else {
+                throw SAMLError(.malformed, "the root element is not samlp:Response")
+            }
+            let expected: String?
+            (expected, context) = try await expectation(root.attribute("InResponseTo"))
+            assertion = try evaluate(document: document, expectedRequestID: expected, now: now)
         } catch {
             try fail(error, logger)
         }
@@ -94,12 +119,35 @@ public struct SAMLResponseValidator: Sendable {
             try fail(SAMLError(.replayed, "this assertion was already used"), logger)
         }
         logger?.info("SAML response accepted", metadata: ["saml.assertion_id": "\(assertion.assertionID)"])
-        return assertion
+        return (assertion, context)
+    }
+
+    /// The size cap (before decoding: base64 inflates by 4/3) and base64.
+    private func decode(_ input: Input) throws(SAMLError) -> [UInt8] {
+        switch input {
+        case .xml(let xml):
+            return xml
+        case .base64(let text):
+            guard text.utf8.count <= configuration.limits.maxBytes / 3 * 4 + 4096 else {
+                throw SAMLError(.malformed, "the SAMLResponse exceeds \(configuration.limits.maxBytes) bytes")
+            }
+            guard let xml = Base64.decode(text) else {
+                throw SAMLError(.malformed, "the SAMLResponse is not valid base64")
+            }
+            return xml
+        }
     }
 
     /// Runs every check except the replay cache. Synchronous and free of side effects outside the document.
     public func evaluate(xml: [UInt8], expectedRequestID: String?, now: Date) throws(SAMLError) -> ValidatedAssertion {
-        let document = try SecureXMLDocument(parsing: xml, limits: configuration.limits)
+        try evaluate(
+            document: try SecureXMLDocument(parsing: xml, limits: configuration.limits),
+            expectedRequestID: expectedRequestID, now: now)
+    }
+
+    private func evaluate(
+        document: SecureXMLDocument, expectedRequestID: String?, now: Date
+    ) throws(SAMLError) -> ValidatedAssertion {
         var checks = ResponseChecks(configuration: configuration, document: document, now: now)
         let response = try checks.checkEnvelope()
         let (assertion, responseSigned) = try checks.verifyAndDecrypt(

@@ -4,7 +4,56 @@ public import FoundationEssentials
 public import Foundation
 #endif
 
-/// One tenant's service-provider settings for validating responses. Secure defaults; every opt-out is explicit.
+/// How responses are judged, apart from whom they are for: time tolerance, algorithms, limits, key sizes, attribute
+/// mapping and the opt-ins. Secure defaults; every opt-out is explicit. ``SAMLValidatorConfiguration`` holds one
+/// (``SAMLValidatorConfiguration/policy``), and so does ``SSOPolicy`` (``SSOPolicy/validation``): one definition.
+public struct SAMLValidationPolicy: Sendable, Hashable {
+    /// Tolerance applied to every time comparison, in seconds. Default 180 (at most 3600).
+    public var clockSkew: TimeInterval
+    /// Algorithm allow-list (SHA-1 off by default).
+    public var algorithms: AlgorithmPolicy
+    /// Size, depth and node limits for the response XML (`maxBytes` is the largest response accepted).
+    public var limits: XMLLimits
+    /// The smallest RSA key an IdP signing certificate may have (default 2048; at least 1024). The validator
+    /// refuses to start with a smaller key in the IdP metadata (`weak_key`); parse such metadata with the same
+    /// minimum (``IdPMetadata/parse(_:entityID:limits:minimumRSAKeyBits:)``).
+    public var minimumRSAKeyBits: Int
+    /// Attribute names read into ``ValidatedAssertion`` (matched exactly; `NameFormat` ignored).
+    public var attributeNames: SAMLValidatorConfiguration.AttributeNames
+    /// Accept the `NameID` as the email when none of the e-mail attributes
+    /// (``SAMLValidatorConfiguration/AttributeNames/emails``) has a value, but only a NameID of format
+    /// `urn:oasis:names:tc:SAML:1.1:nameid-format:emailAddress` that looks like an address (a persistent or
+    /// transient NameID is an identifier, never an address). Default `false`: a missing e-mail attribute is
+    /// `missing_email`.
+    public var allowNameIDAsEmail: Bool
+    /// Require the Assertion itself to carry a valid signature; a signed Response around an unsigned Assertion
+    /// then fails with `signature_missing`. Default `false` (JumpCloud can be set to sign the Response only).
+    public var requireSignedAssertion: Bool
+    /// Accept IdP-initiated (unsolicited) logins, i.e. validation without an expected request ID. Default `true`
+    /// (JumpCloud's User Portal logs in that way); when `false`, validating with `expectedRequestID: nil` fails
+    /// with `in_response_to_mismatch`.
+    public var allowIdPInitiated: Bool
+
+    /// Creates a policy; the defaults suit JumpCloud.
+    public init(
+        clockSkew: TimeInterval = 180, algorithms: AlgorithmPolicy = AlgorithmPolicy(), limits: XMLLimits = XMLLimits(),
+        minimumRSAKeyBits: Int = 2048,
+        attributeNames: SAMLValidatorConfiguration.AttributeNames = SAMLValidatorConfiguration.AttributeNames(),
+        allowNameIDAsEmail: Bool = false, requireSignedAssertion: Bool = false, allowIdPInitiated: Bool = true
+    ) {
+        self.clockSkew = clockSkew
+        self.algorithms = algorithms
+        self.limits = limits
+        self.minimumRSAKeyBits = minimumRSAKeyBits
+        self.attributeNames = attributeNames
+        self.allowNameIDAsEmail = allowNameIDAsEmail
+        self.requireSignedAssertion = requireSignedAssertion
+        self.allowIdPInitiated = allowIdPInitiated
+    }
+}
+
+/// One tenant's service-provider settings for validating responses: whom they are for (entity ID, ACS URL), whom
+/// they come from (the IdP metadata), the SP keys that decrypt them, and the ``policy``.
 public struct SAMLValidatorConfiguration: Sendable {
     /// Our SP entity ID: every `AudienceRestriction` must contain it.
     public var spEntityID: String
@@ -16,30 +65,49 @@ public struct SAMLValidatorConfiguration: Sendable {
     /// SP private keys that decrypt `EncryptedAssertion`s (current and next during rollover). Empty: encrypted
     /// responses fail with `decryption_failed`.
     public var spDecryptionKeys: [SPPrivateKey]
-    /// Tolerance applied to every time comparison, in seconds. Default 180.
-    public var clockSkew: TimeInterval
-    /// Algorithm allow-list (SHA-1 off by default).
-    public var algorithms: AlgorithmPolicy
-    /// Size, depth and node limits for the response XML.
-    public var limits: XMLLimits
-    /// The smallest RSA key an IdP signing certificate may have (default 2048; at least 1024). The validator
-    /// refuses to start with a smaller key in ``idp`` (`weak_key`); parse such metadata with the same minimum
-    /// (``IdPMetadata/parse(_:entityID:limits:minimumRSAKeyBits:)``).
-    public var minimumRSAKeyBits: Int = 2048
-    /// Attribute names read into ``ValidatedAssertion`` (matched exactly; `NameFormat` ignored).
-    public var attributeNames: AttributeNames
-    /// Accept the `NameID` as the email when none of the e-mail attributes (``AttributeNames/emails``) has a value,
-    /// but only a NameID of format `urn:oasis:names:tc:SAML:1.1:nameid-format:emailAddress` that looks like an
-    /// address (a persistent or transient NameID is an identifier, never an address). Default `false`: a missing
-    /// e-mail attribute is `missing_email`.
-    public var allowNameIDAsEmail: Bool
-    /// Require the Assertion itself to carry a valid signature; a signed Response around an unsigned Assertion
-    /// then fails with `signature_missing`. Default `false` (JumpCloud can be set to sign the Response only).
-    public var requireSignedAssertion: Bool
-    /// Accept IdP-initiated (unsolicited) logins, i.e. validation without an expected request ID. Default `true`
-    /// (JumpCloud's User Portal logs in that way); when `false`, validating with `expectedRequestID: nil` fails
-    /// with `in_response_to_mismatch`.
-    public var allowIdPInitiated: Bool
+    /// How responses are judged.
+    public var policy: SAMLValidationPolicy
+
+    /// ``SAMLValidationPolicy/clockSkew`` of ``policy``.
+    public var clockSkew: TimeInterval {
+        get { policy.clockSkew }
+        set { policy.clockSkew = newValue }
+    }
+    /// ``SAMLValidationPolicy/algorithms`` of ``policy``.
+    public var algorithms: AlgorithmPolicy {
+        get { policy.algorithms }
+        set { policy.algorithms = newValue }
+    }
+    /// ``SAMLValidationPolicy/limits`` of ``policy``.
+    public var limits: XMLLimits {
+        get { policy.limits }
+        set { policy.limits = newValue }
+    }
+    /// ``SAMLValidationPolicy/minimumRSAKeyBits`` of ``policy``.
+    public var minimumRSAKeyBits: Int {
+        get { policy.minimumRSAKeyBits }
+        set { policy.minimumRSAKeyBits = newValue }
+    }
+    /// ``SAMLValidationPolicy/attributeNames`` of ``policy``.
+    public var attributeNames: AttributeNames {
+        get { policy.attributeNames }
+        set { policy.attributeNames = newValue }
+    }
+    /// ``SAMLValidationPolicy/allowNameIDAsEmail`` of ``policy``.
+    public var allowNameIDAsEmail: Bool {
+        get { policy.allowNameIDAsEmail }
+        set { policy.allowNameIDAsEmail = newValue }
+    }
+    /// ``SAMLValidationPolicy/requireSignedAssertion`` of ``policy``.
+    public var requireSignedAssertion: Bool {
+        get { policy.requireSignedAssertion }
+        set { policy.requireSignedAssertion = newValue }
+    }
+    /// ``SAMLValidationPolicy/allowIdPInitiated`` of ``policy``.
+    public var allowIdPInitiated: Bool {
+        get { policy.allowIdPInitiated }
+        set { policy.allowIdPInitiated = newValue }
+    }
 
     /// The attribute names read from the assertion. The defaults are what JumpCloud is set up to send; other IdPs
     /// name the e-mail claim differently (``commonEmailAttributes``).
@@ -78,24 +146,31 @@ public struct SAMLValidatorConfiguration: Sendable {
         }
     }
 
-    /// Creates a configuration.
+    /// Creates a configuration with a policy.
+    public init(
+        spEntityID: String, acsURL: String, idp: IdPMetadata, spDecryptionKeys: [SPPrivateKey] = [],
+        policy: SAMLValidationPolicy
+    ) {
+        self.spEntityID = spEntityID
+        self.acsURL = acsURL
+        self.idp = idp
+        self.spDecryptionKeys = spDecryptionKeys
+        self.policy = policy
+    }
+
+    /// Creates a configuration, naming the policy's settings one by one (see ``SAMLValidationPolicy``).
     public init(
         spEntityID: String, acsURL: String, idp: IdPMetadata, spDecryptionKeys: [SPPrivateKey] = [],
         clockSkew: TimeInterval = 180, algorithms: AlgorithmPolicy = AlgorithmPolicy(), limits: XMLLimits = XMLLimits(),
         attributeNames: AttributeNames = AttributeNames(), allowNameIDAsEmail: Bool = false,
         requireSignedAssertion: Bool = false, allowIdPInitiated: Bool = true
     ) {
-        self.spEntityID = spEntityID
-        self.acsURL = acsURL
-        self.idp = idp
-        self.spDecryptionKeys = spDecryptionKeys
-        self.clockSkew = clockSkew
-        self.algorithms = algorithms
-        self.limits = limits
-        self.attributeNames = attributeNames
-        self.allowNameIDAsEmail = allowNameIDAsEmail
-        self.requireSignedAssertion = requireSignedAssertion
-        self.allowIdPInitiated = allowIdPInitiated
+        self.init(
+            spEntityID: spEntityID, acsURL: acsURL, idp: idp, spDecryptionKeys: spDecryptionKeys,
+            policy: SAMLValidationPolicy(
+                clockSkew: clockSkew, algorithms: algorithms, limits: limits, attributeNames: attributeNames,
+                allowNameIDAsEmail: allowNameIDAsEmail, requireSignedAssertion: requireSignedAssertion,
+                allowIdPInitiated: allowIdPInitiated))
     }
 }
 

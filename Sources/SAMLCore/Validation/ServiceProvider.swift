@@ -34,16 +34,9 @@ public struct SPKeyRollover: Sendable {
 
 /// A tenant's SSO policy.
 public struct SSOPolicy: Sendable {
-    /// Signature/digest allow-list (SHA-1 refused by default).
-    public var algorithms: AlgorithmPolicy
-    /// Clock skew tolerated on every time check, in seconds. Default 180.
-    public var clockSkew: TimeInterval
-    /// Require the Assertion itself to be signed (not only the Response). Default `false`.
-    public var requireSignedAssertion: Bool
-    /// Accept IdP-initiated logins (JumpCloud's User Portal). Default `true`.
-    public var allowIdPInitiated: Bool
-    /// Size, depth and node limits for response XML (`maxBytes` is the largest response accepted).
-    public var limits: XMLLimits
+    /// How responses are judged (clock skew, algorithms, limits, key sizes, attribute mapping, opt-ins): the
+    /// ``SAMLValidationPolicy`` of ``ServiceProvider/validatorConfiguration``, as is.
+    public var validation: SAMLValidationPolicy
     /// Sign AuthnRequests with the current SP key (needs ``ServiceProvider/keys``). Default `false`: JumpCloud
     /// declares `WantAuthnRequestsSigned="false"`. Requests are signed anyway when the IdP's metadata asks.
     public var signAuthnRequests: Bool
@@ -51,29 +44,16 @@ public struct SSOPolicy: Sendable {
     public var nameIDFormat: String?
     /// How long an AuthnRequest stays answerable, in seconds. Default 600.
     public var requestLifetime: TimeInterval
-    /// Attribute names to read.
-    public var attributeNames: SAMLValidatorConfiguration.AttributeNames
-    /// Accept an email-shaped NameID when the `email` attribute is missing. Default `false`.
-    public var allowNameIDAsEmail: Bool
 
     /// Creates a policy with secure defaults.
     public init(
-        algorithms: AlgorithmPolicy = AlgorithmPolicy(), clockSkew: TimeInterval = 180,
-        requireSignedAssertion: Bool = false, allowIdPInitiated: Bool = true, limits: XMLLimits = XMLLimits(),
-        signAuthnRequests: Bool = false, nameIDFormat: String? = SPMetadata.emailAddressFormat,
-        requestLifetime: TimeInterval = 600,
-        attributeNames: SAMLValidatorConfiguration.AttributeNames = .init(), allowNameIDAsEmail: Bool = false
+        validation: SAMLValidationPolicy = SAMLValidationPolicy(), signAuthnRequests: Bool = false,
+        nameIDFormat: String? = SPMetadata.emailAddressFormat, requestLifetime: TimeInterval = 600
     ) {
-        self.algorithms = algorithms
-        self.clockSkew = clockSkew
-        self.requireSignedAssertion = requireSignedAssertion
-        self.allowIdPInitiated = allowIdPInitiated
-        self.limits = limits
+        self.validation = validation
         self.signAuthnRequests = signAuthnRequests
         self.nameIDFormat = nameIDFormat
         self.requestLifetime = requestLifetime
-        self.attributeNames = attributeNames
-        self.allowNameIDAsEmail = allowNameIDAsEmail
     }
 }
 
@@ -115,11 +95,8 @@ public struct ServiceProvider: Sendable {
     /// The validator configuration this tenant implies (every active SP key decrypts).
     public var validatorConfiguration: SAMLValidatorConfiguration {
         SAMLValidatorConfiguration(
-            spEntityID: entityID, acsURL: acsURL, idp: idp,
-            spDecryptionKeys: keys?.all.map(\.privateKey) ?? [], clockSkew: policy.clockSkew,
-            algorithms: policy.algorithms, limits: policy.limits, attributeNames: policy.attributeNames,
-            allowNameIDAsEmail: policy.allowNameIDAsEmail, requireSignedAssertion: policy.requireSignedAssertion,
-            allowIdPInitiated: policy.allowIdPInitiated)
+            spEntityID: entityID, acsURL: acsURL, idp: idp, spDecryptionKeys: keys?.all.map(\.privateKey) ?? [],
+            policy: policy.validation)
     }
 
     /// SP metadata for this tenant: every active SP certificate, `AuthnRequestsSigned` per policy.
@@ -218,7 +195,9 @@ public struct LoginStart: Sendable, Hashable, Codable {
 
 /// The ACS side of one tenant: validates posted responses, matching SP-initiated ones to their pending request.
 ///
-/// Create one per tenant configuration and reuse it (keys are loaded once).
+/// Create one per tenant configuration and reuse it (keys are loaded once); a host that reads the configuration
+/// from a database rebuilds it only when the stored configuration changes. Each posted response is decoded and
+/// parsed once: the validator reads `InResponseTo` from the document it then validates, and logs every decision.
 public struct SAMLAssertionConsumer: Sendable {
     /// The tenant.
     public let serviceProvider: ServiceProvider
@@ -258,50 +237,23 @@ public struct SAMLAssertionConsumer: Sendable {
     public func consume(
         base64Response: String, postedRelayState: String? = nil, now: Date, logger: Logger? = nil
     ) async throws(SAMLError) -> Outcome {
-        let limits = serviceProvider.policy.limits
-        // base64 inflates by 4/3; refuse oversized form values before decoding them.
-        guard base64Response.utf8.count <= limits.maxBytes / 3 * 4 + 4096 else {
-            throw Self.rejected(SAMLError(.malformed, "the SAMLResponse exceeds \(limits.maxBytes) bytes"), logger)
+        // One parse: the validator hands over InResponseTo from the document it then validates.
+        let (assertion, pending) = try await validator.validate(
+            base64Response: base64Response, now: now, logger: logger
+        ) { (inResponseTo) throws(SAMLError) -> (String?, PendingRequest?) in
+            guard let inResponseTo else { return (nil, nil) }
+            let pending: PendingRequest?
+            do { pending = try await pendingRequests.consume(id: inResponseTo, now: now) } catch {
+                throw SAMLError(.storeUnavailable, "the pending-request store is unavailable", detail: "\(error)")
+            }
+            guard let pending, pending.tenantID == serviceProvider.tenantID else {
+                throw SAMLError(
+                    .inResponseToMismatch,
+                    "the response answers no outstanding request of this tenant (unknown, expired or already used)")
+            }
+            return (pending.id, pending)
         }
-        guard let xml = Base64.decode(base64Response) else {
-            throw Self.rejected(SAMLError(.malformed, "the SAMLResponse is not valid base64"), logger)
-        }
-        let inResponseTo: String?
-        do { inResponseTo = try Self.peekInResponseTo(xml, limits: limits) } catch { throw Self.rejected(error, logger) }
-        guard let inResponseTo else {
-            let assertion = try await validator.validate(xml: xml, expectedRequestID: nil, now: now, logger: logger)
-            return Outcome(assertion: assertion, relayState: postedRelayState, requestID: nil)
-        }
-        let pending: PendingRequest?
-        do { pending = try await pendingRequests.consume(id: inResponseTo, now: now) } catch {
-            throw Self.rejected(
-                SAMLError(.storeUnavailable, "the pending-request store is unavailable", detail: "\(error)"), logger)
-        }
-        guard let pending, pending.tenantID == serviceProvider.tenantID else {
-            throw Self.rejected(
-                SAMLError(.inResponseToMismatch,
-                          "the response answers no outstanding request of this tenant (unknown, expired or already used)"),
-                logger)
-        }
-        let assertion = try await validator.validate(xml: xml, expectedRequestID: pending.id, now: now, logger: logger)
-        return Outcome(assertion: assertion, relayState: pending.relayState, requestID: pending.id)
-    }
-
-    /// Logs a rejection decided here (the validator logs its own) and returns the error to throw.
-    private static func rejected(_ error: SAMLError, _ logger: Logger?) -> SAMLError {
-        logger?.notice(
-            "SAML response rejected",
-            metadata: ["saml.error": "\(error.code.rawValue)", "saml.reason": "\(error.message)",
-                       "saml.detail": "\(error.detail ?? "")"])
-        return error
-    }
-
-    /// The Response's `InResponseTo` (unauthenticated: used only to look up the pending request).
-    private static func peekInResponseTo(_ xml: [UInt8], limits: XMLLimits) throws(SAMLError) -> String? {
-        let document = try SecureXMLDocument(parsing: xml, limits: limits)
-        guard let root = document.root, root.is(XMLNamespace.samlp, "Response") else {
-            throw SAMLError(.malformed, "the root element is not samlp:Response")
-        }
-        return root.attribute("InResponseTo")
+        return Outcome(
+            assertion: assertion, relayState: pending.map(\.relayState) ?? postedRelayState, requestID: pending?.id)
     }
 }
