@@ -71,6 +71,18 @@ enum Migrations {
             ]
         ),
         (3, "token last use", ["ALTER TABLE S.scim_tokens ADD COLUMN last_used_at double precision"]),
+        (
+            4, "organizations",
+            [
+                """
+                CREATE TABLE S.organizations (
+                    id text PRIMARY KEY, name text NOT NULL, owner_email text NOT NULL,
+                    admin_token_sha256 text NOT NULL UNIQUE, admin_token_hint text NOT NULL,
+                    created_at double precision NOT NULL
+                )
+                """
+            ]
+        ),
     ]
 
     /// The newest version this library knows.

@@ -10,7 +10,7 @@ struct KisiIdentity: AsyncParsableCommand {
         abstract: "JumpCloud SSO (SAML 2.0), SCIM 2.0 provisioning and directory import for Kisi.",
         subcommands: [
             ServeCommand.self, SAMLCommand.self, SCIMCommand.self, CertCommand.self, DirectoryCommand.self,
-            LicenseCommand.self, SSOCommand.self,
+            LicenseCommand.self, SSOCommand.self, OrgCommand.self,
         ]
     )
 }

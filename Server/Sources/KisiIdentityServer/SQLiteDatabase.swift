@@ -93,6 +93,19 @@ public struct SQLiteDatabase: Sendable {
         migrator.registerMigration("v2-sso") { db in
             try db.execute(sql: SSOSchema.v2)
         }
+        migrator.registerMigration("v3-organizations") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE organizations (
+                        id TEXT PRIMARY KEY,
+                        name TEXT NOT NULL,
+                        owner_email TEXT NOT NULL,
+                        admin_token_sha256 TEXT NOT NULL UNIQUE,
+                        admin_token_hint TEXT NOT NULL,
+                        created REAL NOT NULL
+                    );
+                    """)
+        }
         return migrator
     }
 }

@@ -106,6 +106,8 @@ public struct ServerStores: Sendable {
     public let tokens: any SCIMTokenAdministration
     /// The SAML SP configuration.
     public let sso: SSOConfigurationStore
+    /// The organizations hosted.
+    public let organizations: OrganizationStore
     /// Assertion IDs already accepted.
     public let replayCache: any SAMLReplayCache
     /// Outstanding AuthnRequests.
@@ -122,6 +124,7 @@ public struct ServerStores: Sendable {
         authenticator = tokens
         self.tokens = tokens
         sso = SSOConfigurationStore(database: database)
+        organizations = OrganizationStore(database: database)
         replayCache = SQLiteReplayCache(database: database)
         pendingRequests = SQLitePendingRequestStore(database: database)
         postgres = nil
@@ -142,6 +145,7 @@ public struct ServerStores: Sendable {
         authenticator = RecentlyAcceptedTokens(inner: tokens, seconds: 1)
         self.tokens = PostgresTokenAdministration(store: tokens, now: now)
         sso = SSOConfigurationStore(database: database)
+        organizations = OrganizationStore(database: database, now: now)
         let replay = PostgresReplayCache(database: database)
         let pending = PostgresPendingRequestStore(database: database)
         replayCache = replay

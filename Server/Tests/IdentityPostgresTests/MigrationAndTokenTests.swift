@@ -16,14 +16,14 @@ struct MigrationAndTokenTests {
                 for database in databases { group.addTask { try await database.migrate() } }
                 return try await group.reduce(into: [[Int]]()) { $0.append($1) }
             }
-            #expect(applied.filter { $0 == [1, 2, 3] }.count == 1)
+            #expect(applied.filter { $0 == [1, 2, 3, 4] }.count == 1)
             #expect(applied.filter(\.isEmpty).count == 3)
             #expect(try await databases[0].migrate() == [])
             let rows = try await databases[0].client.query(
                 PostgresQuery(unsafeSQL: "SELECT version FROM \"\(databases[0].schema)\".migrations"))
             var versions: [Int] = []
             for try await version in rows.decode(Int.self) { versions.append(version) }
-            #expect(versions.sorted() == [1, 2, 3])
+            #expect(versions.sorted() == [1, 2, 3, 4])
         }
     }
 
