@@ -43,6 +43,7 @@ let package = Package(
             dependencies: [
                 library("SAMLCore"),
                 library("SCIMCore"),
+                library("Licensing"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

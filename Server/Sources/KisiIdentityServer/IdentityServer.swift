@@ -124,6 +124,7 @@ public struct IdentityServer: Sendable {
                 body: ResponseBody(byteBuffer: ByteBuffer(string: body)))
         }
         SSORoutes(stores: stores, now: configuration.now, logger: logger).register(on: router)
+        AdminRoutes(stores: stores, logger: logger).register(on: router)
         let service = service
         for method in [HTTPRequest.Method.get, .post, .put, .patch, .delete] {
             for path in [Self.scimMount, Self.scimMount + "/**"] {
